@@ -1,0 +1,106 @@
+"""Reproducibility and hardware: seeding, device choice, thread pinning, divergence guard.
+
+Every chapter's setup cell goes through these (via :func:`dlbook.setup`). Chapter 0
+(the preface) explains why each one matters.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import os
+import random
+import socket
+
+import numpy as np
+import torch
+from threadpoolctl import threadpool_limits
+
+
+class DivergenceError(FloatingPointError):
+    """A training loop produced a non-finite or exploding loss."""
+
+
+def seed_everything(seed: int) -> np.random.Generator:
+    """Seed Python's `random`, numpy's global state and torch; return `np.random.default_rng(seed)`.
+
+    Shapes: none (scalars only). Chapter 0.
+
+    Library code never seeds: it takes an `rng` or `generator` argument. Only notebooks
+    and test fixtures call this.
+    """
+    if not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    random.seed(int(seed))
+    np.random.seed(int(seed) % 2**32)
+    torch.manual_seed(int(seed))
+    return np.random.default_rng(int(seed))
+
+
+def device() -> torch.device:
+    """The accelerator if one is present (CUDA, then Apple's MPS), else the CPU.
+
+    Shapes: none. Chapter 0. No code in the book requires a GPU.
+    """
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def pin_threads(threads: int = 1) -> None:
+    """Limit torch and every BLAS/OpenMP pool to `threads` threads.
+
+    Shapes: none. Chapter 0. Small models run as fast on one thread as on two, and two
+    threads per process on a busy two-core machine ran 10-100x slower.
+    """
+    if threads < 1:
+        raise ValueError(f"threads must be >= 1, got {threads}")
+    torch.set_num_threads(threads)
+    threadpool_limits(limits=threads)
+
+
+def check_finite(loss: float, step: int, limit: float = 1e12) -> float:
+    """Return `loss` unchanged if it is finite and below `limit`; else raise DivergenceError.
+
+    Shapes: scalar -> scalar. Chapter 4 (step sizes) explains divergence.
+    """
+    value = float(loss)
+    if not math.isfinite(value) or abs(value) > limit:
+        raise DivergenceError(
+            f"training diverged at step {step}: loss = {value!r}. "
+            "Lower the learning rate or check the data scaling."
+        )
+    return value
+
+
+_REAL_CONNECT = socket.socket.connect
+
+
+def _loopback_only_connect(sock: socket.socket, address: object) -> None:
+    host = address[0] if isinstance(address, tuple) else address
+    if sock.family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            ok = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            ok = host == "localhost"
+        if not ok:
+            raise ConnectionRefusedError(
+                f"dlbook: network access to {host!r} is forbidden while the book is tested; "
+                "use generated data or a data set that an installed package ships"
+            )
+    _REAL_CONNECT(sock, address)
+
+
+def forbid_network(enabled: bool | None = None) -> bool:
+    """Make every non-loopback socket connection raise (the book never reads the network).
+
+    Shapes: none. Chapter 0. With `enabled=None` it follows the environment variable
+    `DLBOOK_FORBID_NETWORK` (set by the test runner and CI); returns whether it is on.
+    """
+    if enabled is None:
+        enabled = os.environ.get("DLBOOK_FORBID_NETWORK", "") == "1"
+    socket.socket.connect = _loopback_only_connect if enabled else _REAL_CONNECT
+    return enabled

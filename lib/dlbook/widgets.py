@@ -1,0 +1,126 @@
+"""Slider demos for class and for the static website.
+
+Two kinds, both built on a plain drawing function `draw(value) -> Figure` that tests call
+directly:
+
+* :func:`live` - an `interact`-style demo that redraws in a running kernel (Jupyter, Colab).
+* :func:`scrubber` - kernel-free: every frame is rendered when the notebook runs and held in
+  an `ipywidgets.Stack` of `Image` widgets whose index is linked to the slider *in the
+  browser* (`jslink`), so dragging the slider works on the rendered website too.
+
+A presentation module (Chapter 0 shows both kinds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from dlbook.plotting import decision_boundary, fig_to_png
+
+SCRUBBER_CLASS = "dlbook-scrubber"
+
+
+def render_frames(draw: Callable[[object], Figure], values: Sequence[object], dpi: int = 90) -> list[bytes]:
+    """PNG bytes of draw(v) for each v in values (figures are closed after rendering).
+
+    Shapes: values: (F,) -> F frames. Chapter 0.
+    """
+    if len(values) == 0:
+        raise ValueError("render_frames needs at least one value")
+    frames = []
+    for value in values:
+        fig = draw(value)
+        if not isinstance(fig, Figure):
+            raise TypeError(f"draw({value!r}) must return a matplotlib Figure, got {type(fig).__name__}")
+        frames.append(fig_to_png(fig, dpi=dpi))
+    return frames
+
+
+def scrubber(
+    draw: Callable[[object], Figure],
+    values: Sequence[object],
+    description: str = "value",
+    labels: Sequence[str] | None = None,
+    dpi: int = 90,
+) -> W.VBox:
+    """A slider over precomputed frames of draw(v), linked in the browser: works without a kernel.
+
+    Shapes: values: (F,) -> a widget holding F PNG frames. Chapter 0.
+    """
+    frames = render_frames(draw, values, dpi=dpi)
+    labels = [str(v) for v in values] if labels is None else [str(s) for s in labels]
+    if len(labels) != len(frames):
+        raise ValueError(f"{len(frames)} frames but {len(labels)} labels")
+    images = [W.Image(value=png, format="png", layout=W.Layout(max_width="100%")) for png in frames]
+    stack = W.Stack(images, selected_index=0)
+    slider = W.SelectionSlider(
+        options=list(zip(labels, range(len(labels)), strict=True)),
+        value=0,
+        description=description,
+        continuous_update=True,
+        layout=W.Layout(width="min(100%, 560px)"),
+        style={"description_width": "initial"},
+    )
+    W.jslink((slider, "index"), (stack, "selected_index"))
+    box = W.VBox([slider, stack])
+    box.add_class(SCRUBBER_CLASS)
+    return box
+
+
+def live(draw: Callable[..., Figure], **sliders: W.ValueWidget) -> W.VBox:
+    """An interact-style demo: draw(**slider values) is redrawn whenever a slider moves.
+
+    Needs a running kernel (Jupyter, Colab); on the static site show a figure instead.
+    Shapes: none. Chapter 0.
+    """
+    if not sliders:
+        raise ValueError("live() needs at least one slider, e.g. eta=FloatSlider(...)")
+    out = W.Output()
+
+    def redraw(change: object = None) -> None:
+        with out:
+            out.clear_output(wait=True)
+            fig = draw(**{name: s.value for name, s in sliders.items()})
+            plt.show(fig)
+
+    for s in sliders.values():
+        s.observe(redraw, names="value")
+    redraw()
+    return W.VBox([*sliders.values(), out])
+
+
+def decision_boundary_frame(
+    snapshot: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray, title: str
+) -> Figure:
+    """Drawing core of the training scrubbers: one decision boundary as a small figure.
+
+    Shapes: snapshot: (M, 2) -> (M,) scores; X: (B, 2); y: (B,). Chapter 1.
+    """
+    fig, ax = plt.subplots(figsize=(4.6, 3.8))
+    decision_boundary(ax, snapshot, X, y, title=title, n=120)
+    ax.legend(loc="upper right", fontsize=8)
+    return fig
+
+
+def training_scrubber(
+    snapshots: Sequence[tuple[int, Callable[[np.ndarray], np.ndarray]]],
+    X: np.ndarray,
+    y: np.ndarray,
+    name: str = "model",
+) -> W.VBox:
+    """Scrub through a training run: a (step, score function) snapshot per frame.
+
+    Shapes: X: (B, 2), y: (B,); F snapshots -> F frames. Chapter 1.
+    """
+    steps = [step for step, _ in snapshots]
+    scores = dict(snapshots)
+    return scrubber(
+        lambda step: decision_boundary_frame(scores[step], X, y, f"{name} after {step} steps"),
+        steps,
+        description="training step",
+    )

@@ -1,0 +1,166 @@
+"""The book's conventions, checked on every notebook (see CONTRIBUTING.md)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = ROOT / "chapters"
+TEMPLATE = ROOT / "templates" / "chapter.ipynb"
+
+
+def repository_url() -> str:
+    """The one place the repository's URL is stated: `_config.yml`."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    return config["repository"]["url"].rstrip("/")
+
+
+def setup_cell_source() -> str:
+    """The standard first code cell of every notebook (the template carries the same)."""
+    return (
+        "# Setup, the same in every chapter: on Colab, install the book's package;\n"
+        "# everywhere, pin threads, seed every generator and set the figure style.\n"
+        "import sys\n"
+        "\n"
+        'if "google.colab" in sys.modules:\n'
+        "    import subprocess\n"
+        "\n"
+        "    subprocess.run(\n"
+        f'        [sys.executable, "-m", "pip", "install", "-q", "dlbook @ git+{repository_url()}"],\n'
+        "        check=True,\n"
+        "    )\n"
+        "\n"
+        "import dlbook\n"
+        "\n"
+        "rng = dlbook.setup(seed=0)"
+    )
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections", []))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    walk(toc.get("chapters", []))
+    return files
+
+
+def notebooks() -> list[Path]:
+    return sorted(p for p in CHAPTERS.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+def source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+ALL = [*notebooks(), TEMPLATE]
+IDS = [str(p.relative_to(ROOT)) for p in ALL]
+
+
+def test_there_are_chapters() -> None:
+    assert len(notebooks()) >= 2
+
+
+def test_every_notebook_is_in_the_toc_and_every_entry_exists() -> None:
+    entries = toc_files()
+    listed = {str(Path(e).with_suffix("")) for e in entries}
+    present = {str(p.relative_to(ROOT).with_suffix("")) for p in notebooks()}
+    assert present - listed == set(), f"notebooks missing from _toc.yml: {sorted(present - listed)}"
+    missing = [e for e in entries if not any((ROOT / e).with_suffix(s).exists() for s in (".ipynb", ".md"))]
+    assert missing == [], f"_toc.yml lists files that do not exist: {missing}"
+    assert len(entries) == len(set(entries)), "_toc.yml lists a file twice"
+
+
+def test_chapter_folders_are_numbered() -> None:
+    for nb in notebooks():
+        folder = nb.relative_to(CHAPTERS).parts[0]
+        assert re.fullmatch(r"\d\d_[a-z0-9_]+", folder), f"{folder} is not named NN_topic"
+
+
+@pytest.mark.parametrize("path", ALL, ids=IDS)
+def test_stored_without_outputs(path: Path) -> None:
+    for i, cell in enumerate(load(path)["cells"]):
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [], f"{path.name} cell {i} has stored outputs"
+            assert cell["execution_count"] is None, f"{path.name} cell {i} has an execution count"
+
+
+@pytest.mark.parametrize("path", ALL, ids=IDS)
+def test_starts_with_the_setup_cell(path: Path) -> None:
+    cells = load(path)["cells"]
+    first_code = next(c for c in cells if c["cell_type"] == "code")
+    assert source(first_code) == setup_cell_source(), (
+        f"{path.name}: the first code cell must be the standard setup cell "
+        "(copy it from templates/chapter.ipynb)"
+    )
+    assert source(cells[0]).startswith("# "), f"{path.name} must open with a '# Title' cell"
+
+
+@pytest.mark.parametrize("path", ALL, ids=IDS)
+def test_ends_with_exercises(path: Path) -> None:
+    cells = load(path)["cells"]
+    headings = [line for c in cells if c["cell_type"] == "markdown"
+                for line in source(c).splitlines() if re.match(r"#{1,2} ", line)]
+    assert headings and headings[-1].strip() == "## Exercises", (
+        f"{path.name}: the last section must be '## Exercises' (found {headings[-1:]})"
+    )
+    text = "\n".join(source(c) for c in cells)
+    assert text.count("{exercise}") + text.count("{exercise-start}") >= 1
+    assert text.count("{solution-start}") + text.count("{solution}") >= 1
+
+
+@pytest.mark.parametrize("path", ALL, ids=IDS)
+def test_has_an_overview(path: Path) -> None:
+    text = "\n".join(source(c) for c in load(path)["cells"] if c["cell_type"] == "markdown")
+    assert "## Overview" in text, f"{path.name} must have an '## Overview' section"
+
+
+NETWORK = re.compile(
+    r"urllib|requests\.|http\.client|socket\.|fetch_openml|fetch_[a-z0-9_]+\(|"
+    r"download\s*=\s*True|torchvision\.datasets|from_pretrained|hf_hub|wget|curl"
+)
+OUTSIDE_FILE = re.compile(r"""(open|Path|read_csv|load|loadtxt)\(\s*[rbf]?["'](/|~|\.\./\.\.|[A-Za-z]:\\)""")
+
+
+@pytest.mark.parametrize("path", ALL, ids=IDS)
+def test_reads_no_network_and_no_outside_file(path: Path) -> None:
+    cells = [c for c in load(path)["cells"] if c["cell_type"] == "code"][1:]  # setup cell: Colab only
+    for cell in cells:
+        src = source(cell)
+        assert not NETWORK.search(src), f"{path.name}: network access in\n{src}"
+        assert not OUTSIDE_FILE.search(src), f"{path.name}: reads a file outside the repository in\n{src}"
+        assert "sys.path" not in src, f"{path.name}: import dlbook as a package, do not edit sys.path"
+
+
+@pytest.mark.parametrize("path", ALL, ids=IDS)
+def test_cells_are_short(path: Path) -> None:
+    for i, cell in enumerate(load(path)["cells"][1:], start=1):
+        if cell["cell_type"] == "code":
+            n = len(source(cell).splitlines())
+            assert n <= 20, f"{path.name} cell {i} has {n} lines; split it or move code to lib/"
+
+
+@pytest.mark.parametrize("path", ALL, ids=IDS)
+def test_kernel_is_python3(path: Path) -> None:
+    assert load(path)["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_repository_url_is_set() -> None:
+    url = repository_url()
+    assert url.startswith("https://github.com/") and "executablebooks" not in url
