@@ -22,23 +22,23 @@ def repository_url() -> str:
 
 def setup_cell_source() -> str:
     """The standard first code cell of every notebook (the template carries the same)."""
-    return (
-        "# Setup, the same in every chapter: on Colab, install the book's package;\n"
-        "# everywhere, pin threads, seed every generator and set the figure style.\n"
-        "import sys\n"
-        "\n"
-        'if "google.colab" in sys.modules:\n'
-        "    import subprocess\n"
-        "\n"
-        "    subprocess.run(\n"
-        f'        [sys.executable, "-m", "pip", "install", "-q", "dlbook @ git+{repository_url()}"],\n'
-        "        check=True,\n"
-        "    )\n"
-        "\n"
-        "import dlbook\n"
-        "\n"
-        "rng = dlbook.setup(seed=0)"
-    )
+    lines = [
+        "# Setup, the same in every chapter: on Colab, install the book's package;",
+        "# everywhere, pin threads, seed every generator and set the figure style.",
+        "import sys",
+        "",
+        'if "google.colab" in sys.modules:',
+        "    import subprocess",
+        "",
+        f'    repository = "{repository_url()}"',
+        '    pip = [sys.executable, "-m", "pip", "install", "-q"]',
+        '    subprocess.run([*pip, f"dlbook @ git+{repository}"], check=True)',
+        "",
+        "import dlbook",
+        "",
+        "rng = dlbook.setup(seed=0)",
+    ]
+    return "\n".join(lines)
 
 
 def toc_files() -> list[str]:
@@ -154,6 +154,15 @@ def test_cells_are_short(path: Path) -> None:
         if cell["cell_type"] == "code":
             n = len(source(cell).splitlines())
             assert n <= 20, f"{path.name} cell {i} has {n} lines; split it or move code to lib/"
+
+
+@pytest.mark.parametrize("path", ALL, ids=IDS)
+def test_code_fits_the_page(path: Path) -> None:
+    """The website shows about 80 characters of code before it scrolls sideways."""
+    for i, cell in enumerate(load(path)["cells"]):
+        if cell["cell_type"] == "code":
+            long = [line for line in source(cell).splitlines() if len(line) > 80]
+            assert long == [], f"{path.name} cell {i} has lines over 80 characters: {long}"
 
 
 @pytest.mark.parametrize("path", ALL, ids=IDS)

@@ -1,4 +1,4 @@
-"""Exercise checkers: each prints a clear right/wrong message and returns True or False.
+"""Exercise checkers: each prints a clear right/wrong message and returns a Verdict (truthy if right).
 
 A reader leaves an answer as `...` (or None) until they have one; the checker then says
 what to do rather than failing. Wrong answers get a hint, never the solution.
@@ -19,33 +19,52 @@ from dlbook.scaling import compute_proxy
 RIGHT, WRONG, EMPTY = "✅ Correct", "❌ Not yet", "✏️ No answer yet"
 
 
-def report(ok: bool, name: str, detail: str = "") -> bool:
-    """Print '✅ Correct: name' or '❌ Not yet: name (detail)' and return ok.
+class Verdict:
+    """A checker's result: true when the answer is right. The message is printed once, by
+    the checker, so a notebook shows no extra `True`/`False` under the cell."""
+
+    def __init__(self, ok: bool, message: str) -> None:
+        self.ok, self.message = bool(ok), message
+
+    def __bool__(self) -> Verdict:
+        return self.ok
+
+    def __repr__(self) -> str:
+        return f"Verdict({self.ok}, {self.message!r})"
+
+    def _ipython_display_(self) -> None:
+        """Jupyter shows nothing for a Verdict: its message has already been printed."""
+
+
+def report(ok: bool, name: str, detail: str = "") -> Verdict:
+    """Print '✅ Correct: name.' or '❌ Not yet: name. Hint: detail' and return the Verdict.
 
     Shapes: none. Chapter 0.
     """
     if ok:
-        print(f"{RIGHT}: {name}.")
+        message = f"{RIGHT}: {name}."
     else:
-        print(f"{WRONG}: {name}." + (f" Hint: {detail}" if detail else ""))
-    return bool(ok)
+        message = f"{WRONG}: {name}." + (f" Hint: {detail}" if detail else "")
+    print(message)
+    return Verdict(ok, message)
 
 
-def _unanswered(answer: object, name: str) -> bool:
-    if answer is None or answer is Ellipsis:
-        print(f"{EMPTY} for {name}: replace the `...` with your answer and run the cell again.")
-        return True
-    return False
+def _unanswered(name: str, *answers: object) -> Verdict | None:
+    if any(answer is None or answer is Ellipsis for answer in answers):
+        message = f"{EMPTY} for {name}: replace the `...` with your answer and run the cell again."
+        print(message)
+        return Verdict(False, message)
+    return None
 
 
 def close(answer: object, expected: float | np.ndarray, name: str, rtol: float = 1e-3,
-          atol: float = 0.0, hint: str = "") -> bool:
+          atol: float = 0.0, hint: str = "") -> Verdict:
     """Is |answer - expected| <= atol + rtol |expected| elementwise (same shape)?
 
-    Shapes: answer, expected: any matching shape -> bool. Chapter 0.
+    Shapes: answer, expected: any matching shape -> Verdict. Chapter 0.
     """
-    if _unanswered(answer, name):
-        return False
+    if (empty := _unanswered(name, answer)) is not None:
+        return empty
     try:
         got = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
@@ -56,30 +75,30 @@ def close(answer: object, expected: float | np.ndarray, name: str, rtol: float =
     return report(bool(np.allclose(got, want, rtol=rtol, atol=atol)), name, hint)
 
 
-def ch00_stable_step(answer: object) -> bool:
+def ch00_stable_step(answer: object) -> Verdict:
     """Preface exercise: the largest stable GD step size on L = (h/2) theta^2 with h = 10."""
     return close(answer, 2 / 10, "the largest stable step size", rtol=1e-6,
                  hint="each step multiplies θ by (1 - ηh): when is |1 - ηh| < 1?")
 
 
-def ch01_param_count(answer: object) -> bool:
+def ch01_param_count(answer: object) -> Verdict:
     """Exercise 1.1: N for the MLP 8 -> 64 -> 64 -> 1 with biases."""
     return close(answer, mlp_param_count([8, 64, 64, 1]), "parameter count of 8→64→64→1",
                  rtol=0, atol=0.5, hint="each layer has (n_in + 1) · n_out parameters")
 
 
-def ch01_compute(answer: object) -> bool:
+def ch01_compute(answer: object) -> Verdict:
     """Exercise 1.1: C = N B S for that MLP with B = 256 and S = 1000."""
     expected = compute_proxy(mlp_param_count([8, 64, 64, 1]), 256, 1000)
     return close(answer, expected, "compute C = N·B·S", rtol=1e-6,
                  hint="multiply the parameter count by the batch size and the number of steps")
 
 
-def ch01_xor_lift(w: object, b: object) -> bool:
+def ch01_xor_lift(w: object, b: object) -> Verdict:
     """Exercise 1.2: (w, b) separating XOR in the lifted features (x1, x2, x1 x2)."""
     name = "a separating hyperplane for lifted XOR"
-    if _unanswered(w, name) or _unanswered(b, name):
-        return False
+    if (empty := _unanswered(name, w, b)) is not None:
+        return empty
     w = np.asarray(w, dtype=float)
     if w.shape != (3,):
         return report(False, name, f"w must have 3 entries (one per feature), got shape {w.shape}")
@@ -91,11 +110,11 @@ def ch01_xor_lift(w: object, b: object) -> bool:
                   f"{int(np.sum(margins <= 0))} of the 4 points are on the wrong side (or on the plane)")
 
 
-def ch01_parity_certificate(lam: object) -> bool:
+def ch01_parity_certificate(lam: object) -> Verdict:
     """Exercise 1.3: lam >= 0 proving 3-bit parity is not linearly separable."""
     name = "an inseparability certificate for 3-bit parity"
-    if _unanswered(lam, name):
-        return False
+    if (empty := _unanswered(name, lam)) is not None:
+        return empty
     corners = np.array([[(i >> 2) & 1, (i >> 1) & 1, i & 1] for i in range(8)], dtype=float)
     y = np.where(corners.sum(axis=1) % 2 == 1, 1, -1)
     lam = np.asarray(lam, dtype=float)
@@ -105,11 +124,11 @@ def ch01_parity_certificate(lam: object) -> bool:
                   "you need lam >= 0, not all zero, with sum_i lam_i y_i (x_i, 1) = 0")
 
 
-def ch01_xor_network(W0: object, W1: object) -> bool:
+def ch01_xor_network(W0: object, W1: object) -> Verdict:
     """Exercise 1.4: hand-set weights so that sign(W1 tanh(W0 x~)) solves XOR."""
     name = "a hand-built two-layer network for XOR"
-    if _unanswered(W0, name) or _unanswered(W1, name):
-        return False
+    if (empty := _unanswered(name, W0, W1)) is not None:
+        return empty
     W0, W1 = np.atleast_2d(np.asarray(W0, dtype=float)), np.atleast_2d(np.asarray(W1, dtype=float))
     if W0.shape[1] != 3 or W1.shape != (1, W0.shape[0]):
         return report(False, name, f"W0 must be (M, 3) and W1 (1, M); got {W0.shape} and {W1.shape}")
@@ -120,6 +139,6 @@ def ch01_xor_network(W0: object, W1: object) -> bool:
 
 
 __all__: Sequence[str] = (
-    "ch00_stable_step", "ch01_compute", "ch01_param_count", "ch01_parity_certificate", "ch01_xor_lift",
+    "Verdict", "ch00_stable_step", "ch01_compute", "ch01_param_count", "ch01_parity_certificate", "ch01_xor_lift",
     "ch01_xor_network", "close", "report",
 )

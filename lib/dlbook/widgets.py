@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
 from matplotlib.figure import Figure
 
 from dlbook.plotting import decision_boundary, fig_to_png
@@ -86,7 +87,8 @@ def live(draw: Callable[..., Figure], **sliders: W.ValueWidget) -> W.VBox:
         with out:
             out.clear_output(wait=True)
             fig = draw(**{name: s.value for name, s in sliders.items()})
-            plt.show(fig)
+            display(fig)  # plt.show(fig) is a TypeError outside the inline backend
+            plt.close(fig)
 
     for s in sliders.values():
         s.observe(redraw, names="value")

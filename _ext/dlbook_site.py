@@ -1,4 +1,4 @@
-"""Serve MathJax and the Jupyter widget manager from the built site instead of a CDN.
+"""The book's Sphinx extension: an offline site (vendored MathJax and widget manager).
 
 At build time this Sphinx extension fetches exact versions of three npm packages with
 `npm pack` (the npm registry is the only network it needs, and only once: the files are
@@ -25,9 +25,10 @@ PACKAGES = {
 }
 # what each package keeps (relative to its `package/` folder), copied to _vendor/<name>/
 KEEP = {
-    "mathjax": ["es5"],
-    "html-manager": ["dist"],
-    "requirejs": ["require.js"],
+    "mathjax": {"es5": "mathjax/es5"},
+    # at the path of its require.js module ids, so that it finds its own fonts
+    "html-manager": {"dist": "@jupyter-widgets/html-manager/dist"},
+    "requirejs": {"require.js": "requirejs/require.js"},
 }
 PRUNE_SUFFIXES = (".map",)
 PRUNE_NAMES = {"sre", "tex-svg.js", "tex-svg-full.js", "tex-mml-svg.js", "mml-svg.js",
@@ -65,8 +66,8 @@ def fetch(dest: Path) -> None:
             unpacked = tmpdir / name
             with tarfile.open(tarball) as tar:
                 tar.extractall(unpacked, filter="data")
-            for keep in KEEP[name]:
-                src, target = unpacked / "package" / keep, dest / name / keep
+            for keep, where in KEEP[name].items():
+                src, target = unpacked / "package" / keep, dest / where
                 if src.is_dir():
                     shutil.copytree(src, target, ignore=_ignore)
                 else:
@@ -84,9 +85,28 @@ def _builder_inited(app: Sphinx) -> None:
         return
     dest = Path(app.confdir) / "_vendor"
     fetch(dest)
-    app.config.html_static_path.append(str(dest))
+    app.config.html_static_path.extend([str(dest), str(Path(__file__).parent / "static")])
+
+
+def _drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str,
+                            context: dict, doctree: object) -> None:
+    """sphinx-thebe registers its inline `const THEBE_JS_URL = ...` script twice, and the
+    second `const` is a JavaScript error on every page: keep the first of equal scripts."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for script in scripts:
+        # an inline script's filename may be None or "": compare inline scripts by body
+        key = (getattr(script, "filename", str(script)) or "",
+               getattr(script, "attributes", {}).get("body"))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    scripts[:] = unique  # in place: other handlers keep appending to this same list
 
 
 def setup(app: Sphinx) -> dict[str, object]:
     app.connect("builder-inited", _builder_inited)
+    app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
