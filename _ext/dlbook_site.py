@@ -31,8 +31,16 @@ KEEP = {
     "requirejs": {"require.js": "requirejs/require.js"},
 }
 PRUNE_SUFFIXES = (".map",)
-PRUNE_NAMES = {"sre", "tex-svg.js", "tex-svg-full.js", "tex-mml-svg.js", "mml-svg.js",
-               "tex-chtml-full-speech.js", "embed.js", "libembed-amd.js"}
+PRUNE_NAMES = {
+    "sre",
+    "tex-svg.js",
+    "tex-svg-full.js",
+    "tex-mml-svg.js",
+    "mml-svg.js",
+    "tex-chtml-full-speech.js",
+    "embed.js",
+    "libembed-amd.js",
+}
 STAMP = "versions.txt"
 
 
@@ -58,8 +66,13 @@ def fetch(dest: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
         for name, spec in PACKAGES.items():
-            out = subprocess.run([npm, "pack", spec, "--silent"], cwd=tmpdir, check=False,
-                                 capture_output=True, text=True)
+            out = subprocess.run(
+                [npm, "pack", spec, "--silent"],
+                cwd=tmpdir,
+                check=False,
+                capture_output=True,
+                text=True,
+            )
             if out.returncode != 0:
                 raise ExtensionError(f"`npm pack {spec}` failed:\n{out.stderr}")
             tarball = tmpdir / out.stdout.strip().splitlines()[-1]
@@ -88,8 +101,9 @@ def _builder_inited(app: Sphinx) -> None:
     app.config.html_static_path.extend([str(dest), str(Path(__file__).parent / "static")])
 
 
-def _drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str,
-                            context: dict, doctree: object) -> None:
+def _drop_duplicate_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
+) -> None:
     """sphinx-thebe registers its inline `const THEBE_JS_URL = ...` script twice, and the
     second `const` is a JavaScript error on every page: keep the first of equal scripts."""
     scripts = context.get("script_files")
@@ -98,8 +112,10 @@ def _drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str,
     seen, unique = set(), []
     for script in scripts:
         # an inline script's filename may be None or "": compare inline scripts by body
-        key = (getattr(script, "filename", str(script)) or "",
-               getattr(script, "attributes", {}).get("body"))
+        key = (
+            getattr(script, "filename", str(script)) or "",
+            getattr(script, "attributes", {}).get("body"),
+        )
         if key not in seen:
             seen.add(key)
             unique.append(script)

@@ -25,8 +25,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 WIDGET_VIEW = 'type="application/vnd.jupyter.widget-view+json"'
 
@@ -71,7 +77,9 @@ def browser() -> Iterator[object]:
 
     executable = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(executable).exists():
-        pytest.fail("Chromium not found: `apt-get install chromium chromium-driver` (or set CHROMIUM)")
+        pytest.fail(
+            "Chromium not found: `apt-get install chromium chromium-driver` (or set CHROMIUM)"
+        )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
@@ -88,9 +96,13 @@ class PageRecord:
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
         self.page = self.context.new_page()
         self.page.route("**/*", self._route)
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
+        self.page.on(
+            "console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}")
+        )
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
-        self.page.on("response", lambda r: r.status >= 400 and self.bad_status.append(f"{r.status} {r.url}"))
+        self.page.on(
+            "response", lambda r: r.status >= 400 and self.bad_status.append(f"{r.status} {r.url}")
+        )
         self.page.goto(f"{base}/{path}", wait_until="load")
 
     def _route(self, route: object) -> None:
@@ -107,7 +119,9 @@ class PageRecord:
 
 
 @pytest.fixture(params=toc_pages())
-def opened(request: pytest.FixtureRequest, browser: object, server: str) -> Iterator[tuple[str, PageRecord]]:
+def opened(
+    request: pytest.FixtureRequest, browser: object, server: str
+) -> Iterator[tuple[str, PageRecord]]:
     record = PageRecord(browser, server, request.param)
     yield request.param, record
     record.close()
@@ -124,8 +138,10 @@ def test_page(opened: tuple[str, PageRecord]) -> None:
     html = (SITE / path).read_text()
 
     # MathJax typeset every math element on the page
-    page.wait_for_function("() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise",
-                           timeout=20_000)
+    page.wait_for_function(
+        "() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise",
+        timeout=20_000,
+    )
     page.evaluate("() => window.MathJax.startup.promise")
     n_math = page.locator(".math").count()
     untypeset = page.evaluate(
@@ -138,21 +154,30 @@ def test_page(opened: tuple[str, PageRecord]) -> None:
     # widgets rendered from their saved state
     n_views = html.count(WIDGET_VIEW)
     if n_views:
-        page.wait_for_function(f"() => document.querySelectorAll('.jupyter-widgets').length >= {n_views}",
-                               timeout=30_000)
-        for i in range(page.locator(".dlbook-scrubber").count()):
-            _check_scrubber(page, path, i)
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.jupyter-widgets').length >= {n_views}",
+            timeout=30_000,
+        )
 
     # every image loaded
-    page.wait_for_function("() => Array.from(document.images).every(i => i.complete)", timeout=20_000)
-    broken = page.evaluate("() => Array.from(document.images).filter(i => i.naturalWidth === 0).map(i => i.src)")
+    page.wait_for_function(
+        "() => Array.from(document.images).every(i => i.complete)", timeout=20_000
+    )
+    broken = page.evaluate(
+        "() => Array.from(document.images).filter(i => i.naturalWidth === 0).map(i => i.src)"
+    )
     assert broken == [], f"{path}: images that did not load: {broken}"
     if "cell_output" in html and "<img" in html:
         assert page.locator(".cell_output img").count() > 0
 
+    # the page as a reader first sees it, then the sliders moved
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / (path.replace("/", "__").removesuffix(".html") + ".png")),
-                    full_page=True)
+    page.screenshot(
+        path=str(SHOTS / (path.replace("/", "__").removesuffix(".html") + ".png")), full_page=True
+    )
+    for i in range(page.locator(".dlbook-scrubber").count()):
+        _check_scrubber(page, path, i)
+
     assert record.outside == [], f"{path}: requests outside the site: {record.outside}"
     assert record.bad_status == [], f"{path}: failed requests: {record.bad_status}"
     assert record.errors == [], f"{path}: JavaScript errors: {record.errors}"

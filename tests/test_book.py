@@ -82,7 +82,9 @@ def test_every_notebook_is_in_the_toc_and_every_entry_exists() -> None:
     listed = {str(Path(e).with_suffix("")) for e in entries}
     present = {str(p.relative_to(ROOT).with_suffix("")) for p in notebooks()}
     assert present - listed == set(), f"notebooks missing from _toc.yml: {sorted(present - listed)}"
-    missing = [e for e in entries if not any((ROOT / e).with_suffix(s).exists() for s in (".ipynb", ".md"))]
+    missing = [
+        e for e in entries if not any((ROOT / e).with_suffix(s).exists() for s in (".ipynb", ".md"))
+    ]
     assert missing == [], f"_toc.yml lists files that do not exist: {missing}"
     assert len(entries) == len(set(entries)), "_toc.yml lists a file twice"
 
@@ -97,8 +99,17 @@ def test_chapter_folders_are_numbered() -> None:
 def test_stored_without_outputs(path: Path) -> None:
     for i, cell in enumerate(load(path)["cells"]):
         if cell["cell_type"] == "code":
-            assert cell["outputs"] == [], f"{path.name} cell {i} has stored outputs"
+            assert cell["outputs"] == [], (
+                f"{path.name} cell {i} has stored outputs: run `python tools/clear_notebooks.py`"
+            )
             assert cell["execution_count"] is None, f"{path.name} cell {i} has an execution count"
+
+
+@pytest.mark.parametrize("path", ALL, ids=IDS)
+def test_stored_without_widget_state(path: Path) -> None:
+    assert "widgets" not in load(path)["metadata"], (
+        f"{path.name} carries saved widget state: run `python tools/clear_notebooks.py`"
+    )
 
 
 @pytest.mark.parametrize("path", ALL, ids=IDS)
@@ -115,8 +126,13 @@ def test_starts_with_the_setup_cell(path: Path) -> None:
 @pytest.mark.parametrize("path", ALL, ids=IDS)
 def test_ends_with_exercises(path: Path) -> None:
     cells = load(path)["cells"]
-    headings = [line for c in cells if c["cell_type"] == "markdown"
-                for line in source(c).splitlines() if re.match(r"#{1,2} ", line)]
+    headings = [
+        line
+        for c in cells
+        if c["cell_type"] == "markdown"
+        for line in source(c).splitlines()
+        if re.match(r"#{1,2} ", line)
+    ]
     assert headings and headings[-1].strip() == "## Exercises", (
         f"{path.name}: the last section must be '## Exercises' (found {headings[-1:]})"
     )
@@ -135,17 +151,25 @@ NETWORK = re.compile(
     r"urllib|requests\.|http\.client|socket\.|fetch_openml|fetch_[a-z0-9_]+\(|"
     r"download\s*=\s*True|torchvision\.datasets|from_pretrained|hf_hub|wget|curl"
 )
-OUTSIDE_FILE = re.compile(r"""(open|Path|read_csv|load|loadtxt)\(\s*[rbf]?["'](/|~|\.\./\.\.|[A-Za-z]:\\)""")
+OUTSIDE_FILE = re.compile(
+    r"""(open|Path|read_csv|load|loadtxt)\(\s*[rbf]?["'](/|~|\.\./\.\.|[A-Za-z]:\\)"""
+)
 
 
 @pytest.mark.parametrize("path", ALL, ids=IDS)
 def test_reads_no_network_and_no_outside_file(path: Path) -> None:
-    cells = [c for c in load(path)["cells"] if c["cell_type"] == "code"][1:]  # setup cell: Colab only
+    cells = [c for c in load(path)["cells"] if c["cell_type"] == "code"][
+        1:
+    ]  # setup cell: Colab only
     for cell in cells:
         src = source(cell)
         assert not NETWORK.search(src), f"{path.name}: network access in\n{src}"
-        assert not OUTSIDE_FILE.search(src), f"{path.name}: reads a file outside the repository in\n{src}"
-        assert "sys.path" not in src, f"{path.name}: import dlbook as a package, do not edit sys.path"
+        assert not OUTSIDE_FILE.search(src), (
+            f"{path.name}: reads a file outside the repository in\n{src}"
+        )
+        assert "sys.path" not in src, (
+            f"{path.name}: import dlbook as a package, do not edit sys.path"
+        )
 
 
 @pytest.mark.parametrize("path", ALL, ids=IDS)

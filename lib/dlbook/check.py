@@ -1,4 +1,4 @@
-"""Exercise checkers: each prints a clear right/wrong message and returns a Verdict (truthy if right).
+"""Exercise checkers: each prints a right/wrong message and returns a Verdict, truthy if right.
 
 A reader leaves an answer as `...` (or None) until they have one; the checker then says
 what to do rather than failing. Wrong answers get a hint, never the solution.
@@ -57,8 +57,14 @@ def _unanswered(name: str, *answers: object) -> Verdict | None:
     return None
 
 
-def close(answer: object, expected: float | np.ndarray, name: str, rtol: float = 1e-3,
-          atol: float = 0.0, hint: str = "") -> Verdict:
+def close(
+    answer: object,
+    expected: float | np.ndarray,
+    name: str,
+    rtol: float = 1e-3,
+    atol: float = 0.0,
+    hint: str = "",
+) -> Verdict:
     """Is |answer - expected| <= atol + rtol |expected| elementwise (same shape)?
 
     Shapes: answer, expected: any matching shape -> Verdict. Chapter 0.
@@ -71,27 +77,45 @@ def close(answer: object, expected: float | np.ndarray, name: str, rtol: float =
         return report(False, name, f"expected a number or array, got {type(answer).__name__}")
     want = np.asarray(expected, dtype=float)
     if got.shape != want.shape:
-        return report(False, name, f"your answer has shape {got.shape}; expected shape {want.shape}")
+        return report(
+            False, name, f"your answer has shape {got.shape}; expected shape {want.shape}"
+        )
     return report(bool(np.allclose(got, want, rtol=rtol, atol=atol)), name, hint)
 
 
 def ch00_stable_step(answer: object) -> Verdict:
     """Preface exercise: the largest stable GD step size on L = (h/2) theta^2 with h = 10."""
-    return close(answer, 2 / 10, "the largest stable step size", rtol=1e-6,
-                 hint="each step multiplies θ by (1 - ηh): when is |1 - ηh| < 1?")
+    return close(
+        answer,
+        2 / 10,
+        "the largest stable step size",
+        rtol=1e-6,
+        hint="each step multiplies θ by (1 - ηh): when is |1 - ηh| < 1?",
+    )
 
 
 def ch01_param_count(answer: object) -> Verdict:
     """Exercise 1.1: N for the MLP 8 -> 64 -> 64 -> 1 with biases."""
-    return close(answer, mlp_param_count([8, 64, 64, 1]), "parameter count of 8→64→64→1",
-                 rtol=0, atol=0.5, hint="each layer has (n_in + 1) · n_out parameters")
+    return close(
+        answer,
+        mlp_param_count([8, 64, 64, 1]),
+        "parameter count of 8→64→64→1",
+        rtol=0,
+        atol=0.5,
+        hint="each layer has (n_in + 1) · n_out parameters",
+    )
 
 
 def ch01_compute(answer: object) -> Verdict:
     """Exercise 1.1: C = N B S for that MLP with B = 256 and S = 1000."""
     expected = compute_proxy(mlp_param_count([8, 64, 64, 1]), 256, 1000)
-    return close(answer, expected, "compute C = N·B·S", rtol=1e-6,
-                 hint="multiply the parameter count by the batch size and the number of steps")
+    return close(
+        answer,
+        expected,
+        "compute C = N·B·S",
+        rtol=1e-6,
+        hint="multiply the parameter count by the batch size and the number of steps",
+    )
 
 
 def ch01_xor_lift(w: object, b: object) -> Verdict:
@@ -106,8 +130,11 @@ def ch01_xor_lift(w: object, b: object) -> Verdict:
     y = np.array([-1, 1, 1, -1])
     features = np.column_stack([X, X[:, 0] * X[:, 1]])  # (4, 2) -> (4, 3)
     margins = y * (features @ w + float(b))
-    return report(bool(np.all(margins > 0)), name,
-                  f"{int(np.sum(margins <= 0))} of the 4 points are on the wrong side (or on the plane)")
+    return report(
+        bool(np.all(margins > 0)),
+        name,
+        f"{int(np.sum(margins <= 0))} of the 4 points are on the wrong side (or on the plane)",
+    )
 
 
 def ch01_parity_certificate(lam: object) -> Verdict:
@@ -120,8 +147,11 @@ def ch01_parity_certificate(lam: object) -> Verdict:
     lam = np.asarray(lam, dtype=float)
     if lam.shape != (8,):
         return report(False, name, f"give one weight per corner (8), got shape {lam.shape}")
-    return report(inseparability_certificate(corners, y, lam), name,
-                  "you need lam >= 0, not all zero, with sum_i lam_i y_i (x_i, 1) = 0")
+    return report(
+        inseparability_certificate(corners, y, lam),
+        name,
+        "you need lam >= 0, not all zero, with sum_i lam_i y_i (x_i, 1) = 0",
+    )
 
 
 def ch01_xor_network(W0: object, W1: object) -> Verdict:
@@ -131,14 +161,25 @@ def ch01_xor_network(W0: object, W1: object) -> Verdict:
         return empty
     W0, W1 = np.atleast_2d(np.asarray(W0, dtype=float)), np.atleast_2d(np.asarray(W1, dtype=float))
     if W0.shape[1] != 3 or W1.shape != (1, W0.shape[0]):
-        return report(False, name, f"W0 must be (M, 3) and W1 (1, M); got {W0.shape} and {W1.shape}")
+        return report(
+            False, name, f"W0 must be (M, 3) and W1 (1, M); got {W0.shape} and {W1.shape}"
+        )
     X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
     out = np.tanh(X @ W0.T) @ W1.T  # (4, M) @ (M, 1) -> (4, 1)
     y = np.array([-1, 1, 1, -1])
-    return report(bool(np.all(y * out[:, 0] > 0)), name, "check the sign of f at each of the 4 corners")
+    return report(
+        bool(np.all(y * out[:, 0] > 0)), name, "check the sign of f at each of the 4 corners"
+    )
 
 
 __all__: Sequence[str] = (
-    "Verdict", "ch00_stable_step", "ch01_compute", "ch01_param_count", "ch01_parity_certificate", "ch01_xor_lift",
-    "ch01_xor_network", "close", "report",
+    "Verdict",
+    "ch00_stable_step",
+    "ch01_compute",
+    "ch01_param_count",
+    "ch01_parity_certificate",
+    "ch01_xor_lift",
+    "ch01_xor_network",
+    "close",
+    "report",
 )

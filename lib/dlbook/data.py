@@ -24,7 +24,9 @@ def xor(signed: bool = True) -> tuple[np.ndarray, np.ndarray]:
     return X, (2 * y - 1 if signed else y)
 
 
-def noisy_xor(n: int, rng: np.random.Generator, noise: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
+def noisy_xor(
+    n: int, rng: np.random.Generator, noise: float = 0.15
+) -> tuple[np.ndarray, np.ndarray]:
     """n points in four Gaussian clouds around the XOR corners (centred at 0), labels ±1.
 
     Shapes: -> X: (n, 2), y: (n,). Chapter 1.
@@ -73,8 +75,9 @@ class TeacherTask:
     scale: float
 
     @classmethod
-    def random(cls, generator: torch.Generator, dim: int = 8, hidden: int = 32,
-               gain: float = 2.0) -> TeacherTask:
+    def random(
+        cls, generator: torch.Generator, dim: int = 8, hidden: int = 32, gain: float = 2.0
+    ) -> TeacherTask:
         """Draw a teacher with weights N(0, gain²/fan_in). Shapes: -> W0: (H, D). Chapter 1."""
         W0 = torch.randn(hidden, dim, generator=generator) * gain / dim**0.5
         W1 = torch.randn(hidden, hidden, generator=generator) * gain / hidden**0.5
@@ -90,7 +93,9 @@ class TeacherTask:
     def target(self, X: torch.Tensor) -> torch.Tensor:
         """y = g(x) / scale. Shapes: X: (B, D) -> (B, 1). Chapter 1."""
         if X.ndim != 2 or X.shape[1] != self.dim:
-            raise ValueError(f"teacher expects inputs of shape (B, {self.dim}), got {tuple(X.shape)}")
+            raise ValueError(
+                f"teacher expects inputs of shape (B, {self.dim}), got {tuple(X.shape)}"
+            )
         h = torch.tanh(torch.tanh(X @ self.W0.T) @ self.W1.T)  # (B, H)
         return (h @ self.w2 / self.scale).unsqueeze(1)  # (B,) -> (B, 1)
 

@@ -11,7 +11,9 @@ from collections.abc import Callable
 import numpy as np
 
 
-def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+def numerical_gradient(
+    f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6
+) -> np.ndarray:
     """g_i = (f(x + eps e_i) - f(x - eps e_i)) / (2 eps), one coordinate at a time.
 
     `f` must not keep a reference to the array it is given. Shapes: x: any shape -> same

@@ -52,7 +52,9 @@ def time_call(fn: Callable[[], object], repeat: int = 5, min_time: float = 0.02)
     return statistics.median(times)
 
 
-def benchmark_matmul(sizes: Sequence[int], rng: np.random.Generator, repeat: int = 3) -> dict[str, np.ndarray]:
+def benchmark_matmul(
+    sizes: Sequence[int], rng: np.random.Generator, repeat: int = 3
+) -> dict[str, np.ndarray]:
     """Seconds per n x n product for each n, in pure Python, numpy (BLAS) and torch.
 
     Shapes: sizes: (S,) -> {"n", "python", "numpy", "torch"}: each (S,). Chapter 1.
@@ -63,7 +65,9 @@ def benchmark_matmul(sizes: Sequence[int], rng: np.random.Generator, repeat: int
         A_list, B_list = A.tolist(), B.tolist()
         At, Bt = torch.from_numpy(A), torch.from_numpy(B)
         result["n"].append(n)
-        result["python"].append(time_call(lambda: matmul_naive(A_list, B_list), repeat, 0.0))
-        result["numpy"].append(time_call(lambda: A @ B, repeat))
-        result["torch"].append(time_call(lambda: At @ Bt, repeat))
+        result["python"].append(
+            time_call(lambda a=A_list, b=B_list: matmul_naive(a, b), repeat, 0.0)
+        )
+        result["numpy"].append(time_call(lambda a=A, b=B: a @ b, repeat))
+        result["torch"].append(time_call(lambda a=At, b=Bt: a @ b, repeat))
     return {key: np.asarray(values) for key, values in result.items()}

@@ -74,7 +74,9 @@ def fig_to_png(fig: Figure, dpi: int = 90) -> bytes:
     return buffer.getvalue()
 
 
-def grid_2d(X: np.ndarray, n: int = 150, pad: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def grid_2d(
+    X: np.ndarray, n: int = 150, pad: float = 0.5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A regular n x n grid covering the points X, padded by `pad` on each side.
 
     Shapes: X: (B, 2) -> xx: (n, n), yy: (n, n), points: (n*n, 2). Chapter 1.
@@ -101,7 +103,9 @@ def decision_boundary(
     """
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     if y.shape != (X.shape[0],):
-        raise ValueError(f"X has shape {X.shape} but y has shape {y.shape}; expected ({X.shape[0]},)")
+        raise ValueError(
+            f"X has shape {X.shape} but y has shape {y.shape}; expected ({X.shape[0]},)"
+        )
     xx, yy, points = grid_2d(X, n=n)
     s = np.asarray(score(points), dtype=float).reshape(xx.shape)
     shades = ListedColormap(["#cfe3f3", "#f6d5c3"])
@@ -109,10 +113,21 @@ def decision_boundary(
     ax.contour(xx, yy, s, levels=[0.0], colors="k", linewidths=1.2)
     positive = y > 0
     ax.scatter(*X[~positive].T, c=BLUE, edgecolors="white", linewidths=0.6, label="class −")
-    ax.scatter(*X[positive].T, c=ORANGE_RED, edgecolors="white", linewidths=0.6, marker="s",
-               label="class +")
-    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title, xlim=(xx.min(), xx.max()),
-           ylim=(yy.min(), yy.max()))
+    ax.scatter(
+        *X[positive].T,
+        c=ORANGE_RED,
+        edgecolors="white",
+        linewidths=0.6,
+        marker="s",
+        label="class +",
+    )
+    ax.set(
+        xlabel="$x_1$",
+        ylabel="$x_2$",
+        title=title,
+        xlim=(xx.min(), xx.max()),
+        ylim=(yy.min(), yy.max()),
+    )
     ax.grid(False)
     return ax
 

@@ -66,7 +66,9 @@ def fit_power_law(N: Sequence[float], L: Sequence[float], offsets: int = 400) ->
     """
     N, L = np.asarray(N, dtype=float), np.asarray(L, dtype=float)
     if N.shape != L.shape or N.ndim != 1 or len(N) < 3:
-        raise ValueError(f"need matching 1-D arrays of at least 3 points, got {N.shape} and {L.shape}")
+        raise ValueError(
+            f"need matching 1-D arrays of at least 3 points, got {N.shape} and {L.shape}"
+        )
     if np.any(N <= 0) or np.any(L <= 0):
         raise ValueError("a power law needs positive N and L")
     logN = np.log(N)

@@ -60,7 +60,9 @@ class TwoLayerNet:
         Y = Y[:, None] if Y.ndim == 1 else Y  # (B,) -> (B, 1)
         B = Xt.shape[0]
         if Y.shape != (B, self.W1.shape[0]):
-            raise ValueError(f"targets of shape {Y.shape} do not match outputs ({B}, {self.W1.shape[0]})")
+            raise ValueError(
+                f"targets of shape {Y.shape} do not match outputs ({B}, {self.W1.shape[0]})"
+            )
         Z = Xt @ self.W0.T  # pre-activations (B, M)
         H = np.tanh(Z)  # hidden units (B, M)
         F = H @ self.W1.T  # outputs (B, K)

@@ -26,7 +26,9 @@ from dlbook.plotting import decision_boundary, fig_to_png
 SCRUBBER_CLASS = "dlbook-scrubber"
 
 
-def render_frames(draw: Callable[[object], Figure], values: Sequence[object], dpi: int = 90) -> list[bytes]:
+def render_frames(
+    draw: Callable[[object], Figure], values: Sequence[object], dpi: int = 90
+) -> list[bytes]:
     """PNG bytes of draw(v) for each v in values (figures are closed after rendering).
 
     Shapes: values: (F,) -> F frames. Chapter 0.
@@ -37,7 +39,9 @@ def render_frames(draw: Callable[[object], Figure], values: Sequence[object], dp
     for value in values:
         fig = draw(value)
         if not isinstance(fig, Figure):
-            raise TypeError(f"draw({value!r}) must return a matplotlib Figure, got {type(fig).__name__}")
+            raise TypeError(
+                f"draw({value!r}) must return a matplotlib Figure, got {type(fig).__name__}"
+            )
         frames.append(fig_to_png(fig, dpi=dpi))
     return frames
 
