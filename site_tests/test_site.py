@@ -21,6 +21,8 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
+from tests.test_book import repository_url, toc_files
+
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
@@ -39,19 +41,7 @@ WIDGET_VIEW = 'type="application/vnd.jupyter.widget-view+json"'
 
 def toc_pages() -> list[str]:
     """The HTML page of every entry in _toc.yml, e.g. chapters/01_history/history.html."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []))
-    walk(toc.get("chapters", []))
-    return [str(Path(f).with_suffix(".html")) for f in files]
+    return [str(Path(f).with_suffix(".html")) for f in toc_files()]
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -205,8 +195,7 @@ def _check_scrubber(page: object, path: str, index: int) -> None:
 
 
 def test_colab_and_binder_links_point_at_this_repository() -> None:
-    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"].rstrip("/")
-    repo = urlparse(url).path.strip("/")
+    repo = urlparse(repository_url()).path.strip("/")
     branch = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"].get("branch", "main")
     for path in toc_pages():
         html = (SITE / path).read_text()

@@ -4,11 +4,13 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+
 from dlbook import check
 from dlbook.check import (
     EMPTY,
     RIGHT,
     WRONG,
+    Verdict,
     ch00_stable_step,
     ch01_compute,
     ch01_param_count,
@@ -23,7 +25,7 @@ XOR_W0 = 5.0 * np.array([[1.0, 1.0, -0.5], [1.0, 1.0, -1.5], [0.0, 0.0, 1.0]])
 XOR_W1 = np.array([[1.0, -1.0, -0.5]])
 
 # (checker, a right answer, a wrong answer), answers as argument tuples
-CASES: list[tuple[Callable[..., bool], tuple[object, ...], tuple[object, ...]]] = [
+CASES: list[tuple[Callable[..., Verdict], tuple[object, ...], tuple[object, ...]]] = [
     (ch00_stable_step, (0.2,), (0.1,)),
     (ch01_param_count, (4801,), (4800,)),
     (ch01_compute, (4801 * 256 * 1000,), (4801 * 256,)),
@@ -34,22 +36,34 @@ CASES: list[tuple[Callable[..., bool], tuple[object, ...], tuple[object, ...]]] 
 IDS = [checker.__name__ for checker, _, _ in CASES]
 
 
+def passed(verdict: object) -> bool:
+    return isinstance(verdict, Verdict) and verdict.ok is True and bool(verdict) is True
+
+
+def failed(verdict: object) -> bool:
+    return isinstance(verdict, Verdict) and verdict.ok is False and bool(verdict) is False
+
+
 @pytest.mark.parametrize(("checker", "right", "wrong"), CASES, ids=IDS)
 def test_right_answer_passes(
-    capsys: pytest.CaptureFixture[str], checker: Callable[..., bool], right: tuple, wrong: tuple
+    capsys: pytest.CaptureFixture[str], checker: Callable[..., Verdict], right: tuple, wrong: tuple
 ) -> None:
-    assert checker(*right) is True
+    verdict = checker(*right)
+    assert passed(verdict)
     out = capsys.readouterr().out
+    assert out == verdict.message + "\n"
     assert out.startswith(RIGHT)
     assert WRONG not in out
 
 
 @pytest.mark.parametrize(("checker", "right", "wrong"), CASES, ids=IDS)
 def test_wrong_answer_fails_with_a_message(
-    capsys: pytest.CaptureFixture[str], checker: Callable[..., bool], right: tuple, wrong: tuple
+    capsys: pytest.CaptureFixture[str], checker: Callable[..., Verdict], right: tuple, wrong: tuple
 ) -> None:
-    assert checker(*wrong) is False
+    verdict = checker(*wrong)
+    assert failed(verdict)
     out = capsys.readouterr().out
+    assert out == verdict.message + "\n"
     assert out.startswith(WRONG)
     assert "Hint:" in out
     assert RIGHT not in out
@@ -59,7 +73,7 @@ def test_wrong_answer_fails_with_a_message(
 @pytest.mark.parametrize("empty", [..., None])
 def test_unanswered_says_so(
     capsys: pytest.CaptureFixture[str],
-    checker: Callable[..., bool],
+    checker: Callable[..., Verdict],
     right: tuple,
     wrong: tuple,
     empty: object,
@@ -67,8 +81,10 @@ def test_unanswered_says_so(
     for position in range(len(right)):
         answer = list(right)
         answer[position] = empty
-        assert checker(*answer) is False
+        verdict = checker(*answer)
+        assert failed(verdict)
         out = capsys.readouterr().out
+        assert out == verdict.message + "\n"
         assert out.startswith(EMPTY)
         assert "replace the `...`" in out
         assert RIGHT not in out and WRONG not in out
@@ -77,12 +93,12 @@ def test_unanswered_says_so(
 def test_expected_values_are_the_exercise_answers() -> None:
     # 8 -> 64 -> 64 -> 1 with biases: 9*64 + 65*64 + 65*1 parameters
     assert 9 * 64 + 65 * 64 + 65 == 4801
-    assert ch01_param_count(4801.2) is True  # atol 0.5 on an integer count
-    assert ch01_param_count(4801.6) is False
-    assert ch01_compute(4801 * 256 * 1000 * (1 + 1e-8)) is True
-    assert ch01_compute(4801 * 256 * 1000 * (1 + 1e-4)) is False
-    assert ch00_stable_step(2 / 10) is True
-    assert ch00_stable_step(0.2 * (1 + 1e-4)) is False
+    assert passed(ch01_param_count(4801.2))  # atol 0.5 on an integer count
+    assert failed(ch01_param_count(4801.6))
+    assert passed(ch01_compute(4801 * 256 * 1000 * (1 + 1e-8)))
+    assert failed(ch01_compute(4801 * 256 * 1000 * (1 + 1e-4)))
+    assert passed(ch00_stable_step(2 / 10))
+    assert failed(ch00_stable_step(0.2 * (1 + 1e-4)))
 
 
 @pytest.mark.parametrize(
@@ -98,49 +114,70 @@ def test_expected_values_are_the_exercise_answers() -> None:
     ],
 )
 def test_wrong_shapes_fail_with_a_hint(
-    capsys: pytest.CaptureFixture[str], call: Callable[[], bool], hint: str
+    capsys: pytest.CaptureFixture[str], call: Callable[[], Verdict], hint: str
 ) -> None:
-    assert call() is False
+    assert failed(call())
     out = capsys.readouterr().out
     assert out.startswith(WRONG)
     assert hint in out
 
 
 def test_xor_lift_counts_misplaced_points(capsys: pytest.CaptureFixture[str]) -> None:
-    assert ch01_xor_lift([0.0, 0.0, 0.0], 0.0) is False  # every point on the plane
+    assert failed(ch01_xor_lift([0.0, 0.0, 0.0], 0.0))  # every point on the plane
     assert "4 of the 4 points" in capsys.readouterr().out
-    assert ch01_xor_lift([1.0, 1.0, 0.0], -0.5) is False  # misses only (1, 1)
+    assert failed(ch01_xor_lift([1.0, 1.0, 0.0], -0.5))  # misses only (1, 1)
     assert "1 of the 4 points" in capsys.readouterr().out
 
 
 def test_parity_certificate_rejects_non_certificates() -> None:
-    assert ch01_parity_certificate(np.zeros(8)) is False
-    assert ch01_parity_certificate(-np.ones(8)) is False
-    assert ch01_parity_certificate(3.0 * np.ones(8)) is True
+    assert failed(ch01_parity_certificate(np.zeros(8)))
+    assert failed(ch01_parity_certificate(-np.ones(8)))
+    assert passed(ch01_parity_certificate(3.0 * np.ones(8)))
 
 
 def test_xor_network_accepts_other_widths() -> None:
     # two hidden units: h1 ~ OR, h2 ~ AND, f = h1 - h2 - 0.5
     W0 = 5.0 * np.array([[1.0, 1.0, -0.5], [1.0, 1.0, -1.5]])
-    assert ch01_xor_network(W0, [1.0, -1.0]) is False  # tanh outputs +-1: needs the bias unit
+    assert failed(ch01_xor_network(W0, [1.0, -1.0]))  # tanh outputs +-1: needs the bias unit
     W0 = np.vstack([W0, [0.0, 0.0, 5.0]])
-    assert ch01_xor_network(W0, [1.0, -1.0, -0.5]) is True  # W1 as a flat list is (1, M)
+    assert passed(ch01_xor_network(W0, [1.0, -1.0, -0.5]))  # W1 as a flat list is (1, M)
 
 
 def test_close_and_report(capsys: pytest.CaptureFixture[str]) -> None:
-    assert close([1.0, 2.0], np.array([1.0, 2.0005]), "pair") is True
+    assert passed(close([1.0, 2.0], np.array([1.0, 2.0005]), "pair"))
     assert capsys.readouterr().out == f"{RIGHT}: pair.\n"
-    assert close([1.0, 2.1], [1.0, 2.0], "pair", hint="look again") is False
+    assert failed(close([1.0, 2.1], [1.0, 2.0], "pair", hint="look again"))
     assert capsys.readouterr().out == f"{WRONG}: pair. Hint: look again\n"
-    assert close(0.0, 1e-9, "tiny", rtol=0.0, atol=1e-6) is True
-    assert close(0.0, 1e-3, "tiny", rtol=0.0, atol=1e-6) is False
+    assert passed(close(0.0, 1e-9, "tiny", rtol=0.0, atol=1e-6))
+    assert failed(close(0.0, 1e-3, "tiny", rtol=0.0, atol=1e-6))
     capsys.readouterr()
-    assert report(False, "bare") is False
+    assert failed(report(False, "bare"))
     assert capsys.readouterr().out == f"{WRONG}: bare.\n"
-    assert report(np.bool_(True), "numpy") is True
+    assert passed(report(np.bool_(True), "numpy"))
 
 
 def test_all_lists_the_checkers() -> None:
     for name in check.__all__:
         assert callable(getattr(check, name))
     assert {c.__name__ for c, _, _ in CASES} <= set(check.__all__)
+
+
+def test_verdict_is_truthy_only_when_right(capsys: pytest.CaptureFixture[str]) -> None:
+    right, wrong = Verdict(True, "yes"), Verdict(0, "no")
+    assert right and not wrong
+    assert (right.ok, wrong.ok) == (True, False)
+    assert repr(right) == "Verdict(True, 'yes')"
+    assert repr(wrong) == "Verdict(False, 'no')"
+    # Jupyter displays nothing for a Verdict: the checker has printed its message already
+    assert right._ipython_display_() is None
+    assert capsys.readouterr().out == ""
+
+
+def test_two_argument_checkers_report_missing_answers_once(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert failed(ch01_xor_lift(..., None))
+    assert failed(ch01_xor_network(None, ...))
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith(EMPTY) for line in lines)

@@ -6,9 +6,10 @@ import re
 import numpy as np
 import pytest
 import torch
-from dlbook.data import TeacherTask, digits, linearly_separable, noisy_xor, xor
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from dlbook.data import TeacherTask, digits, linearly_separable, noisy_xor, xor
 
 FAST = settings(max_examples=25, deadline=None, database=None)
 
@@ -163,3 +164,9 @@ def test_digits_raw_pixels_and_seeds() -> None:
     np.testing.assert_array_equal(again[0], X_train)
     other = digits(standardize=False, test_size=0.5, seed=2)
     assert not np.array_equal(other[2], y_train)
+
+
+def test_teacher_accepts_float64_inputs(generator: torch.Generator) -> None:
+    task = TeacherTask.random(generator, dim=3, hidden=5)
+    X = torch.randn(6, 3, generator=generator)
+    assert torch.allclose(task.target(X.double()), task.target(X))

@@ -5,10 +5,11 @@ import re
 import numpy as np
 import pytest
 import torch
-from dlbook import matmul
-from dlbook.matmul import benchmark_matmul, matmul_naive, time_call
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from dlbook import matmul
+from dlbook.matmul import benchmark_matmul, matmul_naive, time_call
 
 FAST = settings(max_examples=30, deadline=None, database=None)
 
@@ -64,9 +65,9 @@ class FakeClock:
 
 
 def test_time_call_is_the_median_after_a_warm_up(monkeypatch: pytest.MonkeyPatch) -> None:
-    clock = FakeClock([100.0, 5.0, 1.0, 3.0])
+    clock = FakeClock([100.0, 5.0, 1.0, 2.0])
     monkeypatch.setattr(matmul.time, "perf_counter", clock)
-    assert time_call(clock.work, repeat=3, min_time=0.0) == 3.0
+    assert time_call(clock.work, repeat=3, min_time=0.0) == 2.0  # not the mean, 8/3
     assert clock.calls == 4  # the slow warm-up call is not timed
 
 
@@ -91,3 +92,9 @@ def test_benchmark_matmul_shapes() -> None:
     for key in ("python", "numpy", "torch"):
         assert result[key].shape == (2,)
         assert np.all(result[key] > 0) and np.all(np.isfinite(result[key]))
+
+
+@pytest.mark.parametrize(("A", "B"), [([], [[1.0]]), ([[]], [[1.0]]), ([[1.0]], [])])
+def test_matmul_naive_rejects_empty_matrices(A: list, B: list) -> None:
+    with pytest.raises(ValueError, match="non-empty"):
+        matmul_naive(A, B)

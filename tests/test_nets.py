@@ -4,10 +4,11 @@ import re
 
 import pytest
 import torch
-from dlbook.nets import ACTIVATIONS, cpu_generator, mlp, mlp_param_count, param_count
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
+
+from dlbook.nets import ACTIVATIONS, cpu_generator, mlp, mlp_param_count, param_count
 
 FAST = settings(max_examples=25, deadline=None, database=None)
 
@@ -34,8 +35,11 @@ def test_structure_and_output_shape(widths: list[int], activation: str) -> None:
 
 
 @FAST
-@given(widths=widths_strategy, activation=st.sampled_from(sorted(ACTIVATIONS)),
-       seed=st.integers(0, 2**31 - 1))
+@given(
+    widths=widths_strategy,
+    activation=st.sampled_from(sorted(ACTIVATIONS)),
+    seed=st.integers(0, 2**31 - 1),
+)
 def test_forward_matches_the_layer_formula(widths: list[int], activation: str, seed: int) -> None:
     generator = torch.Generator().manual_seed(seed)
     net = mlp(widths, activation, generator=generator).double()

@@ -4,11 +4,12 @@ import random
 import socket
 from collections.abc import Iterator
 
-import dlbook
 import matplotlib as mpl
 import numpy as np
 import pytest
 import torch
+
+import dlbook
 from dlbook import runtime
 from dlbook.notebook import setup
 from dlbook.plotting import STYLE

@@ -4,6 +4,9 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dlbook.data import linearly_separable, noisy_xor, xor
 from dlbook.perceptron import (
     PerceptronRun,
@@ -11,8 +14,6 @@ from dlbook.perceptron import (
     novikoff_bound,
     train_perceptron,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 FAST = settings(max_examples=25, deadline=None, database=None)
 
@@ -53,7 +54,8 @@ def test_matches_a_reference_implementation(
     if separable:
         X, y, _ = linearly_separable(n, rng, dim=dim, margin=0.05)
     else:
-        X = np.round(rng.normal(size=(n, dim)), 1)
+        # integer features: sums are exact, so ties (activation exactly 0) agree too
+        X = rng.integers(-3, 4, size=(n, dim)).astype(float)
         y = rng.choice([-1, 1], size=n)
     run = train_perceptron(X, y, epochs=epochs)
     w, b, updates, per_epoch, converged = reference_perceptron(X, y, epochs)
@@ -176,6 +178,14 @@ def test_certificate_for_xor() -> None:
     assert inseparability_certificate(X, y, np.array([1.0, 1.0, 1.0, 0.0])) is False
     with pytest.raises(ValueError, match=re.escape("lam has shape (3,); expected (4,)")):
         inseparability_certificate(X, y, np.ones(3))
+
+
+def test_certificate_needs_every_weight_non_negative() -> None:
+    # separable 1-D data; lam = (1, 2, -1) has a positive sum and sum_i lam_i y_i (x_i, 1) = 0
+    X, y = np.array([[0.0], [1.0], [2.0]]), np.array([-1, 1, 1])
+    lam = np.array([1.0, 2.0, -1.0])
+    np.testing.assert_allclose((lam * y) @ np.column_stack([X, np.ones(3)]), 0.0)
+    assert inseparability_certificate(X, y, lam) is False
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -8,6 +8,9 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.colors import to_hex
+
 from dlbook.plotting import (
     BLUE,
     GREEN,
@@ -20,8 +23,6 @@ from dlbook.plotting import (
     loglog_fit,
     set_style,
 )
-from matplotlib.collections import PathCollection
-from matplotlib.colors import to_hex
 
 
 @pytest.fixture(autouse=True)

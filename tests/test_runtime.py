@@ -5,10 +5,12 @@ import random
 import socket
 from collections.abc import Iterator
 
-import dlbook
 import numpy as np
 import pytest
 import torch
+from threadpoolctl import threadpool_info
+
+import dlbook
 from dlbook import runtime
 from dlbook.runtime import (
     DivergenceError,
@@ -18,7 +20,6 @@ from dlbook.runtime import (
     pin_threads,
     seed_everything,
 )
-from threadpoolctl import threadpool_info
 
 
 def draws() -> tuple[float, np.ndarray, torch.Tensor]:
@@ -54,7 +55,7 @@ def test_seed_everything_accepts_numpy_integers_and_large_seeds() -> None:
     assert np.random.default_rng(2**40).random() == seed_everything(2**40).random()
 
 
-@pytest.mark.parametrize("seed", [-1, -100, 1.5, "3", None])
+@pytest.mark.parametrize("seed", [-1, -100, 1.5, "3", None, True])
 def test_seed_everything_rejects_bad_seeds(seed: object) -> None:
     with pytest.raises(ValueError, match="non-negative integer"):
         seed_everything(seed)  # type: ignore[arg-type]
@@ -93,6 +94,7 @@ def test_pin_threads_sets_torch_and_blas_threads() -> None:
     try:
         pin_threads(2)
         assert torch.get_num_threads() == 2
+        assert all(pool["num_threads"] == 2 for pool in threadpool_info())
     finally:
         pin_threads(1)
     assert torch.get_num_threads() == 1
@@ -132,12 +134,13 @@ def test_check_finite_limit_and_error_type() -> None:
 
 @pytest.fixture
 def restore_network() -> Iterator[None]:
-    before = socket.socket.connect
+    before, before_ex = socket.socket.connect, socket.socket.connect_ex
     try:
         yield
     finally:
         forbid_network(False)
         socket.socket.connect = before  # type: ignore[method-assign]
+        socket.socket.connect_ex = before_ex  # type: ignore[method-assign]
 
 
 @pytest.fixture
@@ -145,6 +148,7 @@ def listener() -> Iterator[socket.socket]:
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(("127.0.0.1", 0))
     server.listen(4)
+    server.settimeout(5)
     try:
         yield server
     finally:
@@ -155,23 +159,26 @@ def listener() -> Iterator[socket.socket]:
 @pytest.mark.parametrize(
     "address", [("10.255.255.1", 9), ("8.8.8.8", 53), ("example.com", 80), ("192.168.1.1", 443)]
 )
+@pytest.mark.parametrize(
+    ("method", "real_name"), [("connect", "_REAL_CONNECT"), ("connect_ex", "_REAL_CONNECT_EX")]
+)
 def test_forbid_network_refuses_non_loopback_without_connecting(
-    monkeypatch: pytest.MonkeyPatch, address: tuple[str, int]
+    monkeypatch: pytest.MonkeyPatch, address: tuple[str, int], method: str, real_name: str
 ) -> None:
-    real = socket.socket.connect
+    real = getattr(socket.socket, method)
     assert forbid_network(True) is True
     # The guard must be installed before anything touches a socket: otherwise stop here.
-    assert socket.socket.connect is not real
+    assert getattr(socket.socket, method) is not real
     passed_through: list[object] = []
 
     def no_traffic(sock: socket.socket, addr: object) -> None:
         passed_through.append(addr)
         raise AssertionError(f"the guard let a connection to {addr!r} through")
 
-    monkeypatch.setattr(runtime, "_REAL_CONNECT", no_traffic)
+    monkeypatch.setattr(runtime, real_name, no_traffic)
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         with pytest.raises(ConnectionRefusedError, match="network access to .* is forbidden"):
-            sock.connect(address)
+            getattr(sock, method)(address)
     assert passed_through == []
 
 
@@ -195,6 +202,7 @@ def test_forbid_network_false_restores_the_real_connect() -> None:
     assert socket.socket.connect is not runtime._REAL_CONNECT
     assert forbid_network(False) is False
     assert socket.socket.connect is runtime._REAL_CONNECT
+    assert socket.socket.connect_ex is runtime._REAL_CONNECT_EX
 
 
 @pytest.mark.usefixtures("restore_network")

@@ -6,6 +6,9 @@ import re
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dlbook.data import TeacherTask
 from dlbook.nets import mlp, mlp_param_count
 from dlbook.runtime import DivergenceError
@@ -17,8 +20,6 @@ from dlbook.scaling import (
     training_flops,
     width_sweep,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 FAST = settings(max_examples=25, deadline=None, database=None)
 SIZES = np.geomspace(10.0, 1e5, 9)
@@ -67,23 +68,31 @@ def test_fit_recovers_a_pure_power_law(a: float, alpha: float) -> None:
 @given(
     a=st.floats(0.1, 10.0),
     alpha=st.floats(0.1, 1.5),
-    fraction=st.floats(0.0, 0.75),
+    fraction=st.floats(0.0, 0.9),
     offsets=st.sampled_from([50, 400]),
 )
 def test_fit_recovers_a_power_law_with_offset(
     a: float, alpha: float, fraction: float, offsets: int
 ) -> None:
-    # Put c on the fit's grid of offsets (k / (offsets - 1) of 0.999 min L) so that the
-    # exact answer is among the candidates: the fit must then find it.
-    t = 0.999 * int(fraction * (offsets - 1)) / (offsets - 1)
-    c = t * a * SIZES[-1] ** -alpha / (1 - t)
+    # c is a fraction of the smallest loss, anywhere between grid points: the refining
+    # grids must still find it closely.
+    c = fraction / (1 - fraction) * a * SIZES[-1] ** -alpha
     L = a * SIZES**-alpha + c
     fit = fit_power_law(SIZES, L, offsets=offsets)
-    assert fit.c == pytest.approx(c, rel=1e-6)
-    assert fit.a == pytest.approx(a, rel=1e-6)
-    assert fit.alpha == pytest.approx(alpha, rel=1e-6)
-    assert fit.log_rms < 1e-9
-    np.testing.assert_allclose(fit(SIZES), L, rtol=1e-8)
+    assert fit.c == pytest.approx(c, rel=1e-4, abs=1e-9)
+    assert fit.a == pytest.approx(a, rel=1e-3)
+    assert fit.alpha == pytest.approx(alpha, rel=1e-3)
+    assert fit.log_rms < 1e-4
+    np.testing.assert_allclose(fit(SIZES), L, rtol=1e-4)
+
+
+def test_fit_reaches_an_offset_close_to_the_smallest_loss() -> None:
+    # The power-law term at the largest N is 0.1% of c: a grid that stops at 0.999 min L
+    # cannot reach c = 0.2 and fits a much smaller exponent.
+    L = SIZES**-1.0 + 0.2
+    fit = fit_power_law(np.asarray(SIZES, dtype=float), L)
+    assert fit.alpha == pytest.approx(1.0, rel=0.02)
+    assert fit.c == pytest.approx(0.2, rel=1e-3)
 
 
 def test_fit_close_to_an_off_grid_offset() -> None:
@@ -131,8 +140,14 @@ def task() -> TeacherTask:
 
 
 def reference_student(
-    width: int, task: TeacherTask, X_test: torch.Tensor, y_test: torch.Tensor,
-    generator: torch.Generator, steps: int, batch: int, lr: float,
+    width: int,
+    task: TeacherTask,
+    X_test: torch.Tensor,
+    y_test: torch.Tensor,
+    generator: torch.Generator,
+    steps: int,
+    batch: int,
+    lr: float,
 ) -> float:
     """Adam with a hand-written cosine schedule lr_k = lr (1 + cos(pi k / S)) / 2."""
     model = mlp([task.dim, width, width, 1], "relu", generator=generator)
@@ -162,8 +177,16 @@ def test_train_student_is_deterministic_and_learns(task: TeacherTask) -> None:
     X_test, y_test = task.sample(256, torch.Generator().manual_seed(1))
 
     def run(seed: int, steps: int) -> float:
-        return train_student(8, task, X_test, y_test, torch.Generator().manual_seed(seed),
-                             steps=steps, batch=64, lr=1e-2)
+        return train_student(
+            8,
+            task,
+            X_test,
+            y_test,
+            torch.Generator().manual_seed(seed),
+            steps=steps,
+            batch=64,
+            lr=1e-2,
+        )
 
     first = run(3, 60)
     assert first == run(3, 60)
@@ -175,14 +198,22 @@ def test_train_student_is_deterministic_and_learns(task: TeacherTask) -> None:
 def test_train_student_raises_on_divergence(task: TeacherTask) -> None:
     X_test, y_test = task.sample(16, torch.Generator().manual_seed(1))
     with pytest.raises(DivergenceError, match="diverged"):
-        train_student(8, task, X_test, y_test, torch.Generator().manual_seed(0),
-                      steps=20, batch=16, lr=1e6)
+        train_student(
+            8, task, X_test, y_test, torch.Generator().manual_seed(0), steps=20, batch=16, lr=1e6
+        )
 
 
 def test_width_sweep_tiny_run_is_deterministic(task: TeacherTask) -> None:
     def sweep(seed: int, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        return width_sweep([2, 4], task, torch.Generator().manual_seed(seed), n_test=256,
-                           progress=progress, steps=20, batch=32)
+        return width_sweep(
+            [2, 4],
+            task,
+            torch.Generator().manual_seed(seed),
+            n_test=256,
+            progress=progress,
+            steps=20,
+            batch=32,
+        )
 
     N, L = sweep(0)
     assert N.shape == L.shape == (2,)

@@ -5,11 +5,12 @@ import re
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dlbook.data import xor
 from dlbook.runtime import DivergenceError
 from dlbook.twolayer import GDRun, TwoLayerNet, train_gd
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 FAST = settings(max_examples=25, deadline=None, database=None)
 
@@ -130,7 +131,7 @@ def test_rejects_inputs_of_the_wrong_shape(
 
 
 @pytest.mark.parametrize(
-    ("y_shape", "reported"), [((4,), (4, 1)), ((5, 2), (5, 2)), ((5, 1, 1), (5, 1, 1))]
+    ("y_shape", "reported"), [((4,), (4,)), ((5, 2), (5, 2)), ((5, 1, 1), (5, 1, 1))]
 )
 def test_rejects_targets_of_the_wrong_shape(
     rng: np.random.Generator, y_shape: tuple[int, ...], reported: tuple[int, ...]

@@ -6,6 +6,8 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
+
 from dlbook.data import xor
 from dlbook.perceptron import train_perceptron
 from dlbook.widgets import (
@@ -16,7 +18,6 @@ from dlbook.widgets import (
     scrubber,
     training_scrubber,
 )
-from matplotlib.figure import Figure
 
 
 @pytest.fixture(autouse=True)

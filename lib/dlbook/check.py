@@ -26,7 +26,7 @@ class Verdict:
     def __init__(self, ok: bool, message: str) -> None:
         self.ok, self.message = bool(ok), message
 
-    def __bool__(self) -> Verdict:
+    def __bool__(self) -> bool:
         return self.ok
 
     def __repr__(self) -> str:

@@ -96,6 +96,7 @@ class TeacherTask:
             raise ValueError(
                 f"teacher expects inputs of shape (B, {self.dim}), got {tuple(X.shape)}"
             )
+        X = X.to(self.W0.dtype)
         h = torch.tanh(torch.tanh(X @ self.W0.T) @ self.W1.T)  # (B, H)
         return (h @ self.w2 / self.scale).unsqueeze(1)  # (B,) -> (B, 1)
 

@@ -19,6 +19,8 @@ def matmul_naive(A: Sequence[Sequence[float]], B: Sequence[Sequence[float]]) -> 
 
     Shapes: A: (n, m), B: (m, p) -> C: (n, p) as nested lists. Chapter 1.
     """
+    if len(A) == 0 or len(A[0]) == 0 or len(B) == 0 or len(B[0]) == 0:
+        raise ValueError("matmul_naive needs non-empty matrices")
     n, m = len(A), len(A[0])
     if len(B) != m:
         raise ValueError(f"cannot multiply a ({n}, {m}) matrix by a ({len(B)}, {len(B[0])}) matrix")

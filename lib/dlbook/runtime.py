@@ -29,7 +29,7 @@ def seed_everything(seed: int) -> np.random.Generator:
     Library code never seeds: it takes an `rng` or `generator` argument. Only notebooks
     and test fixtures call this.
     """
-    if not isinstance(seed, (int, np.integer)) or seed < 0:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     random.seed(int(seed))
     np.random.seed(int(seed) % 2**32)  # noqa: NPY002 - seeding the legacy global is the point
@@ -77,21 +77,33 @@ def check_finite(loss: float, step: int, limit: float = 1e12) -> float:
 
 
 _REAL_CONNECT = socket.socket.connect
+_REAL_CONNECT_EX = socket.socket.connect_ex
+
+
+def _refuse_outside(sock: socket.socket, address: object) -> None:
+    """Raise unless `address` is on the loopback interface (or not an internet socket)."""
+    if sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return
+    host = address[0] if isinstance(address, tuple) else address
+    try:
+        ok = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        ok = host == "localhost"
+    if not ok:
+        raise ConnectionRefusedError(
+            f"dlbook: network access to {host!r} is forbidden while the book is tested; "
+            "use generated data or a data set that an installed package ships"
+        )
 
 
 def _loopback_only_connect(sock: socket.socket, address: object) -> None:
-    host = address[0] if isinstance(address, tuple) else address
-    if sock.family in (socket.AF_INET, socket.AF_INET6):
-        try:
-            ok = ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            ok = host == "localhost"
-        if not ok:
-            raise ConnectionRefusedError(
-                f"dlbook: network access to {host!r} is forbidden while the book is tested; "
-                "use generated data or a data set that an installed package ships"
-            )
+    _refuse_outside(sock, address)
     _REAL_CONNECT(sock, address)
+
+
+def _loopback_only_connect_ex(sock: socket.socket, address: object) -> int:
+    _refuse_outside(sock, address)
+    return _REAL_CONNECT_EX(sock, address)
 
 
 def forbid_network(enabled: bool | None = None) -> bool:
@@ -103,4 +115,5 @@ def forbid_network(enabled: bool | None = None) -> bool:
     if enabled is None:
         enabled = os.environ.get("DLBOOK_FORBID_NETWORK", "") == "1"
     socket.socket.connect = _loopback_only_connect if enabled else _REAL_CONNECT
+    socket.socket.connect_ex = _loopback_only_connect_ex if enabled else _REAL_CONNECT_EX
     return enabled

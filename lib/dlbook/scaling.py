@@ -73,10 +73,15 @@ def fit_power_law(N: Sequence[float], L: Sequence[float], offsets: int = 400) ->
         raise ValueError("a power law needs positive N and L")
     logN = np.log(N)
     best = None
-    for c in np.linspace(0.0, 0.999 * L.min(), offsets):
-        a, alpha, rms = _fit_for_offset(logN, L, c)
-        if best is None or rms < best.log_rms:
-            best = PowerLawFit(a, alpha, float(c), rms)
+    lo, hi = 0.0, L.min() * (1 - 1e-9)
+    for _ in range(4):  # a grid over c, then finer grids around the best c so far
+        grid = np.linspace(lo, hi, offsets)
+        for c in grid:
+            a, alpha, rms = _fit_for_offset(logN, L, c)
+            if best is None or rms < best.log_rms:
+                best = PowerLawFit(a, float(alpha), float(c), rms)
+        step = grid[1] - grid[0]
+        lo, hi = max(0.0, best.c - step), min(L.min() * (1 - 1e-9), best.c + step)
     return best
 
 

@@ -57,11 +57,12 @@ class TwoLayerNet:
         """
         Xt = self._augment(X)
         Y = np.asarray(Y, dtype=float)
+        given = Y.shape
         Y = Y[:, None] if Y.ndim == 1 else Y  # (B,) -> (B, 1)
         B = Xt.shape[0]
         if Y.shape != (B, self.W1.shape[0]):
             raise ValueError(
-                f"targets of shape {Y.shape} do not match outputs ({B}, {self.W1.shape[0]})"
+                f"targets of shape {given} do not match outputs ({B}, {self.W1.shape[0]})"
             )
         Z = Xt @ self.W0.T  # pre-activations (B, M)
         H = np.tanh(Z)  # hidden units (B, M)
