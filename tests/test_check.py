@@ -147,7 +147,7 @@ def test_close_and_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert passed(close([1.0, 2.0], np.array([1.0, 2.0005]), "pair"))
     assert capsys.readouterr().out == f"{RIGHT}: pair.\n"
     assert failed(close([1.0, 2.1], [1.0, 2.0], "pair", hint="look again"))
-    assert capsys.readouterr().out == f"{WRONG}: pair. Hint: look again\n"
+    assert capsys.readouterr().out == f"{WRONG}: pair.\n   Hint: look again\n"
     assert passed(close(0.0, 1e-9, "tiny", rtol=0.0, atol=1e-6))
     assert failed(close(0.0, 1e-3, "tiny", rtol=0.0, atol=1e-6))
     capsys.readouterr()
@@ -179,5 +179,5 @@ def test_two_argument_checkers_report_missing_answers_once(
     assert failed(ch01_xor_lift(..., None))
     assert failed(ch01_xor_network(None, ...))
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2
-    assert all(line.startswith(EMPTY) for line in lines)
+    assert len(lines) == 4  # one message (status line and instruction) per checker
+    assert [line.startswith(EMPTY) for line in lines] == [True, False, True, False]

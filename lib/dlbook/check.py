@@ -44,14 +44,14 @@ def report(ok: bool, name: str, detail: str = "") -> Verdict:
     if ok:
         message = f"{RIGHT}: {name}."
     else:
-        message = f"{WRONG}: {name}." + (f" Hint: {detail}" if detail else "")
+        message = f"{WRONG}: {name}." + (f"\n   Hint: {detail}" if detail else "")
     print(message)
     return Verdict(ok, message)
 
 
 def _unanswered(name: str, *answers: object) -> Verdict | None:
     if any(answer is None or answer is Ellipsis for answer in answers):
-        message = f"{EMPTY} for {name}: replace the `...` with your answer and run the cell again."
+        message = f"{EMPTY}: {name}.\n   To check one, replace the `...` and run the cell again."
         print(message)
         return Verdict(False, message)
     return None
