@@ -11,3 +11,24 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 os.environ["DLBOOK_FORBID_NETWORK"] = "1"
+
+# ---- per-notebook run times, printed at the end of every run ----
+
+BUDGET_S = 60.0  # each notebook's budget on a 2-core laptop CPU (CONTRIBUTING.md)
+_notebook_seconds: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):  # noqa: ANN001, ANN201 (pytest hook)
+    path = report.nodeid.split("::")[0]
+    if path.endswith(".ipynb"):
+        _notebook_seconds[path] = _notebook_seconds.get(path, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter):  # noqa: ANN001, ANN201 (pytest hook)
+    if not _notebook_seconds:
+        return
+    terminalreporter.section("notebook run times (budget: 60 s each)")
+    for path, seconds in sorted(_notebook_seconds.items(), key=lambda kv: -kv[1]):
+        flag = "   OVER BUDGET" if seconds > BUDGET_S else ""
+        terminalreporter.write_line(f"{seconds:6.1f} s  {path}{flag}")
+    terminalreporter.write_line(f"{sum(_notebook_seconds.values()):6.1f} s  in all")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -197,3 +198,46 @@ def test_kernel_is_python3(path: Path) -> None:
 def test_repository_url_is_set() -> None:
     url = repository_url()
     assert url.startswith("https://github.com/") and "executablebooks" not in url
+
+
+# ---- the package's conventions (lib/dlbook) ----
+
+LIB = ROOT / "lib" / "dlbook"
+MODULES = sorted(p for p in LIB.glob("*.py") if p.name != "__init__.py")
+PRESENTATION = {"plotting", "widgets", "check", "notebook"}
+
+
+def test_every_lib_module_has_its_test_module() -> None:
+    missing = [m.name for m in MODULES if not (ROOT / "tests" / f"test_{m.stem}.py").exists()]
+    assert missing == [], f"lib modules without tests/test_<module>.py: {missing}"
+
+
+@pytest.mark.parametrize("module", MODULES, ids=[m.stem for m in MODULES])
+def test_lib_module_conventions(module: Path) -> None:
+    text = module.read_text()
+    tree = ast.parse(text)
+    assert len(text.splitlines()) <= 330, f"{module.name} is over ~300 lines: split the concept"
+    imported: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            imported |= {node.module or ""} | {f"{node.module}.{a.name}" for a in node.names}
+            imported |= {a.name for a in node.names if a.name == "*"}
+        elif isinstance(node, ast.Import):
+            imported |= {a.name for a in node.names}
+    assert "*" not in imported, f"{module.name} uses a star-import"
+    if module.stem not in PRESENTATION:
+        below = {f"dlbook.{p}" for p in PRESENTATION}
+        assert not imported & below, f"math module {module.name} imports a presentation module"
+    for node in tree.body:
+        functions = [node] if isinstance(node, ast.FunctionDef) else []
+        if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+            functions += [f for f in node.body if isinstance(f, ast.FunctionDef)]
+        for f in functions:
+            if f.name.startswith("_"):
+                continue
+            doc = ast.get_docstring(f) or ""
+            assert "Shapes:" in doc and "Chapter" in doc, (
+                f"{module.name}:{f.name} needs a docstring with the equation, a Shapes: line "
+                "and the chapter that explains it"
+            )
+            assert f.returns is not None, f"{module.name}:{f.name} needs a return type"

@@ -84,7 +84,10 @@ def close(
 
 
 def ch00_stable_step(answer: object) -> Verdict:
-    """Preface exercise: the largest stable GD step size on L = (h/2) theta^2 with h = 10."""
+    """Preface exercise: the largest stable step eta on L = (h/2) theta^2, h = 10.
+
+    Shapes: scalar -> Verdict. Chapter 0.
+    """
     return close(
         answer,
         2 / 10,
@@ -95,7 +98,10 @@ def ch00_stable_step(answer: object) -> Verdict:
 
 
 def ch01_param_count(answer: object) -> Verdict:
-    """Exercise 1.1: N for the MLP 8 -> 64 -> 64 -> 1 with biases."""
+    """Exercise 1.1: N = sum_l (n_l + 1) n_{l+1} for the MLP 8 -> 64 -> 64 -> 1.
+
+    Shapes: scalar -> Verdict. Chapter 1.
+    """
     return close(
         answer,
         mlp_param_count([8, 64, 64, 1]),
@@ -107,7 +113,10 @@ def ch01_param_count(answer: object) -> Verdict:
 
 
 def ch01_compute(answer: object) -> Verdict:
-    """Exercise 1.1: C = N B S for that MLP with B = 256 and S = 1000."""
+    """Exercise 1.1: C = N B S for that MLP with B = 256 and S = 1000.
+
+    Shapes: scalar -> Verdict. Chapter 1.
+    """
     expected = compute_proxy(mlp_param_count([8, 64, 64, 1]), 256, 1000)
     return close(
         answer,
@@ -119,7 +128,10 @@ def ch01_compute(answer: object) -> Verdict:
 
 
 def ch01_xor_lift(w: object, b: object) -> Verdict:
-    """Exercise 1.2: (w, b) separating XOR in the lifted features (x1, x2, x1 x2)."""
+    """Exercise 1.2: y_i (w^T (x1, x2, x1 x2) + b) > 0 on all four XOR points.
+
+    Shapes: w: (3,), b: scalar -> Verdict. Chapter 1.
+    """
     name = "a separating hyperplane for lifted XOR"
     if (empty := _unanswered(name, w, b)) is not None:
         return empty
@@ -138,7 +150,10 @@ def ch01_xor_lift(w: object, b: object) -> Verdict:
 
 
 def ch01_parity_certificate(lam: object) -> Verdict:
-    """Exercise 1.3: lam >= 0 proving 3-bit parity is not linearly separable."""
+    """Exercise 1.3: lam >= 0, sum_i lam_i y_i (x_i, 1) = 0 for 3-bit parity.
+
+    Shapes: lam: (8,) -> Verdict. Chapter 1.
+    """
     name = "an inseparability certificate for 3-bit parity"
     if (empty := _unanswered(name, lam)) is not None:
         return empty
@@ -155,7 +170,10 @@ def ch01_parity_certificate(lam: object) -> Verdict:
 
 
 def ch01_xor_network(W0: object, W1: object) -> Verdict:
-    """Exercise 1.4: hand-set weights so that sign(W1 tanh(W0 x~)) solves XOR."""
+    """Exercise 1.4: sign(W1 tanh(W0 x~)) = y on the four XOR points.
+
+    Shapes: W0: (M, 3), W1: (1, M) -> Verdict. Chapter 1.
+    """
     name = "a hand-built two-layer network for XOR"
     if (empty := _unanswered(name, W0, W1)) is not None:
         return empty

@@ -88,6 +88,7 @@ class TeacherTask:
 
     @property
     def dim(self) -> int:
+        """D, the input dimension. Shapes: -> scalar. Chapter 1."""
         return self.W0.shape[1]
 
     def target(self, X: torch.Tensor) -> torch.Tensor:

@@ -31,6 +31,7 @@ class TwoLayerNet:
         return cls(W0, W1)
 
     def copy(self) -> TwoLayerNet:
+        """An independent copy of (W0, W1). Shapes: unchanged. Chapter 1."""
         return TwoLayerNet(self.W0.copy(), self.W1.copy())
 
     def _augment(self, X: np.ndarray) -> np.ndarray:
