@@ -203,16 +203,27 @@ def test_repository_url_is_set() -> None:
 # ---- the package's conventions (lib/dlbook) ----
 
 LIB = ROOT / "lib" / "dlbook"
-MODULES = sorted(p for p in LIB.glob("*.py") if p.name != "__init__.py")
+MODULES = sorted(p for p in LIB.rglob("*.py") if p != LIB / "__init__.py")
 PRESENTATION = {"plotting", "widgets", "check", "notebook"}
 
 
+def dotted(module: Path) -> str:
+    """lib/dlbook/check/history.py -> check.history; lib/dlbook/check/__init__.py -> check."""
+    parts = module.relative_to(LIB).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
 def test_every_lib_module_has_its_test_module() -> None:
-    missing = [m.name for m in MODULES if not (ROOT / "tests" / f"test_{m.stem}.py").exists()]
-    assert missing == [], f"lib modules without tests/test_<module>.py: {missing}"
+    """nets.py -> tests/test_nets.py; check/history.py -> tests/test_check_history.py."""
+    missing = [
+        dotted(m)
+        for m in MODULES
+        if not (ROOT / "tests" / f"test_{dotted(m).replace('.', '_')}.py").exists()
+    ]
+    assert missing == [], f"lib modules without their tests/test_<module>.py: {missing}"
 
 
-@pytest.mark.parametrize("module", MODULES, ids=[m.stem for m in MODULES])
+@pytest.mark.parametrize("module", MODULES, ids=[dotted(m) for m in MODULES])
 def test_lib_module_conventions(module: Path) -> None:
     text = module.read_text()
     tree = ast.parse(text)
@@ -225,7 +236,7 @@ def test_lib_module_conventions(module: Path) -> None:
         elif isinstance(node, ast.Import):
             imported |= {a.name for a in node.names}
     assert "*" not in imported, f"{module.name} uses a star-import"
-    if module.stem not in PRESENTATION:
+    if dotted(module).split(".")[0] not in PRESENTATION:
         below = {f"dlbook.{p}" for p in PRESENTATION}
         assert not imported & below, f"math module {module.name} imports a presentation module"
     for node in tree.body:

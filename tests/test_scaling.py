@@ -68,7 +68,7 @@ def test_fit_recovers_a_pure_power_law(a: float, alpha: float) -> None:
 @given(
     a=st.floats(0.1, 10.0),
     alpha=st.floats(0.1, 1.5),
-    fraction=st.floats(0.0, 0.9),
+    fraction=st.one_of(st.just(0.0), st.just(1e-6), st.floats(0.0, 0.9)),
     offsets=st.sampled_from([50, 400]),
 )
 def test_fit_recovers_a_power_law_with_offset(
@@ -79,7 +79,8 @@ def test_fit_recovers_a_power_law_with_offset(
     c = fraction / (1 - fraction) * a * SIZES[-1] ** -alpha
     L = a * SIZES**-alpha + c
     fit = fit_power_law(SIZES, L, offsets=offsets)
-    assert fit.c == pytest.approx(c, rel=1e-4, abs=1e-9)
+    # an offset far below the smallest loss barely changes L: judge it on L's scale
+    assert fit.c == pytest.approx(c, rel=1e-4, abs=1e-6 * L.min())
     assert fit.a == pytest.approx(a, rel=1e-3)
     assert fit.alpha == pytest.approx(alpha, rel=1e-3)
     assert fit.log_rms < 1e-4

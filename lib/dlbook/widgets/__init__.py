@@ -8,7 +8,9 @@ directly:
   an `ipywidgets.Stack` of `Image` widgets whose index is linked to the slider *in the
   browser* (`jslink`), so dragging the slider works on the rendered website too.
 
-A presentation module (Chapter 0 shows both kinds).
+This package holds the pieces every demo uses; a chapter's own demos live in a module named
+after the chapter's folder (`dlbook.widgets.losses` for `chapters/02_losses`, say). A
+presentation package (Chapter 0 shows both kinds).
 """
 
 from __future__ import annotations
