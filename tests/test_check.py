@@ -6,23 +6,9 @@ import numpy as np
 import pytest
 
 from dlbook import check
-from dlbook.check import EMPTY, RIGHT, WRONG, Verdict, close, history, preface, report, unanswered
+from dlbook.check import EMPTY, RIGHT, WRONG, Verdict, close, report, unanswered
 
-XOR_W0 = 5.0 * np.array([[1.0, 1.0, -0.5], [1.0, 1.0, -1.5], [0.0, 0.0, 1.0]])
-XOR_W1 = np.array([[1.0, -1.0, -0.5]])
-
-# The contract every chapter's checker keeps (right passes, wrong fails with a hint, `...`
-# says "no answer yet"): add each new checker here with a right and a wrong answer.
-# (checker, a right answer, a wrong answer), answers as argument tuples
-CASES: list[tuple[Callable[..., Verdict], tuple[object, ...], tuple[object, ...]]] = [
-    (preface.stable_step, (0.2,), (0.1,)),
-    (history.param_count, (4801,), (4800,)),
-    (history.compute, (4801 * 256 * 1000,), (4801 * 256,)),
-    (history.xor_lift, ([1.0, 1.0, -2.0], -0.5), ([1.0, 1.0, 0.0], -0.5)),
-    (history.parity_certificate, (np.ones(8),), (np.eye(8)[1],)),
-    (history.xor_network, (XOR_W0, XOR_W1), (XOR_W0, -XOR_W1)),
-]
-IDS = [f"{checker.__module__.rsplit('.', 1)[-1]}.{checker.__name__}" for checker, _, _ in CASES]
+Answers = tuple[object, ...]
 
 
 def passed(verdict: object) -> bool:
@@ -33,50 +19,45 @@ def failed(verdict: object) -> bool:
     return isinstance(verdict, Verdict) and verdict.ok is False and bool(verdict) is False
 
 
-@pytest.mark.parametrize(("checker", "right", "wrong"), CASES, ids=IDS)
-def test_right_answer_passes(
-    capsys: pytest.CaptureFixture[str], checker: Callable[..., Verdict], right: tuple, wrong: tuple
-) -> None:
-    verdict = checker(*right)
-    assert passed(verdict)
-    out = capsys.readouterr().out
-    assert out == verdict.message + "\n"
-    assert out.startswith(RIGHT)
-    assert WRONG not in out
-
-
-@pytest.mark.parametrize(("checker", "right", "wrong"), CASES, ids=IDS)
-def test_wrong_answer_fails_with_a_message(
-    capsys: pytest.CaptureFixture[str], checker: Callable[..., Verdict], right: tuple, wrong: tuple
-) -> None:
-    verdict = checker(*wrong)
-    assert failed(verdict)
-    out = capsys.readouterr().out
-    assert out == verdict.message + "\n"
-    assert out.startswith(WRONG)
-    assert "Hint:" in out
-    assert RIGHT not in out
-
-
-@pytest.mark.parametrize(("checker", "right", "wrong"), CASES, ids=IDS)
-@pytest.mark.parametrize("empty", [..., None])
-def test_unanswered_says_so(
+def assert_checker_contract(
     capsys: pytest.CaptureFixture[str],
     checker: Callable[..., Verdict],
-    right: tuple,
-    wrong: tuple,
-    empty: object,
+    right: Answers,
+    wrong: Answers,
 ) -> None:
-    for position in range(len(right)):
-        answer = list(right)
-        answer[position] = empty
-        verdict = checker(*answer)
-        assert failed(verdict)
-        out = capsys.readouterr().out
-        assert out == verdict.message + "\n"
-        assert out.startswith(EMPTY)
-        assert "replace the `...`" in out
-        assert RIGHT not in out and WRONG not in out
+    """The contract every exercise checker keeps; each tests/test_check_<topic>.py runs it on
+    each of its checkers with a right and a wrong answer (as argument tuples)."""
+    capsys.readouterr()
+    verdict = checker(*right)  # a right answer passes, with a ✅ message and nothing else
+    out = capsys.readouterr().out
+    assert passed(verdict) and out == verdict.message + "\n"
+    assert out.startswith(RIGHT) and WRONG not in out
+    verdict = checker(*wrong)  # a wrong one fails with a hint
+    out = capsys.readouterr().out
+    assert failed(verdict) and out == verdict.message + "\n"
+    assert out.startswith(WRONG) and "Hint:" in out and RIGHT not in out
+    for empty in (..., None):  # an answer left as `...` (or None) says so
+        for position in range(len(right)):
+            answer = list(right)
+            answer[position] = empty
+            verdict = checker(*answer)
+            out = capsys.readouterr().out
+            assert failed(verdict) and out == verdict.message + "\n"
+            assert out.startswith(EMPTY) and "replace the `...`" in out
+            assert RIGHT not in out and WRONG not in out
+
+
+def _square_root(answer: object) -> Verdict:
+    return close(answer, 3.0, "the square root of 9", hint="what times itself is 9?")
+
+
+def test_the_contract_holds_for_a_minimal_checker(capsys: pytest.CaptureFixture[str]) -> None:
+    assert_checker_contract(capsys, _square_root, (3.0,), (9.0,))
+
+
+def test_the_contract_catches_a_checker_without_a_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(AssertionError):
+        assert_checker_contract(capsys, lambda a: close(a, 3.0, "no hint"), (3.0,), (9.0,))
 
 
 def test_close_and_report(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,7 +7,26 @@ import pytest
 
 from dlbook.check import EMPTY, WRONG, Verdict
 from dlbook.check.history import compute, param_count, parity_certificate, xor_lift, xor_network
-from tests.test_check import XOR_W0, failed, passed
+from tests.test_check import assert_checker_contract, failed, passed
+
+XOR_W0 = 5.0 * np.array([[1.0, 1.0, -0.5], [1.0, 1.0, -1.5], [0.0, 0.0, 1.0]])
+XOR_W1 = np.array([[1.0, -1.0, -0.5]])
+CASES = [  # (checker, a right answer, a wrong answer)
+    (param_count, (4801,), (4800,)),
+    (compute, (4801 * 256 * 1000,), (4801 * 256,)),
+    (xor_lift, ([1.0, 1.0, -2.0], -0.5), ([1.0, 1.0, 0.0], -0.5)),
+    (parity_certificate, (np.ones(8),), (np.eye(8)[1],)),
+    (xor_network, (XOR_W0, XOR_W1), (XOR_W0, -XOR_W1)),
+]
+
+
+@pytest.mark.parametrize(
+    ("checker", "right", "wrong"), CASES, ids=[c.__name__ for c, _, _ in CASES]
+)
+def test_checker_contract(
+    capsys: pytest.CaptureFixture[str], checker: Callable[..., Verdict], right: tuple, wrong: tuple
+) -> None:
+    assert_checker_contract(capsys, checker, right, wrong)
 
 
 def test_expected_values_are_the_exercise_answers() -> None:

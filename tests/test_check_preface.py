@@ -4,7 +4,11 @@ import pytest
 
 from dlbook.check import WRONG
 from dlbook.check.preface import stable_step
-from tests.test_check import failed, passed
+from tests.test_check import assert_checker_contract, failed, passed
+
+
+def test_checker_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    assert_checker_contract(capsys, stable_step, (0.2,), (0.1,))
 
 
 def test_stable_step_is_two_over_h() -> None:
