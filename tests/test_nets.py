@@ -2,13 +2,32 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from dlbook.nets import ACTIVATIONS, cpu_generator, mlp, mlp_param_count, param_count
+from dlbook.nets import (
+    ACTIVATIONS,
+    check_params,
+    collapse_linear,
+    cpu_generator,
+    fit_mse,
+    forward,
+    forward_trace,
+    from_torch,
+    init_params,
+    interpolant_network,
+    mlp,
+    mlp_param_count,
+    numerical_kinks,
+    param_count,
+    shallow_kinks,
+    to_torch,
+)
+from dlbook.runtime import DivergenceError
 
 FAST = settings(max_examples=25, deadline=None, database=None)
 
@@ -119,3 +138,137 @@ def test_cpu_generator_is_seeded() -> None:
     assert g.device == torch.device("cpu")
     reference = torch.Generator().manual_seed(42)
     assert torch.equal(torch.rand(5, generator=g), torch.rand(5, generator=reference))
+
+
+# ---- the numpy layout [(A_l, b_l)] shared with torch ----
+
+
+@FAST
+@given(
+    widths=widths_strategy,
+    activation=st.sampled_from(["relu", "tanh"]),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_numpy_forward_matches_torch_nn_with_copied_weights(
+    widths: list[int], activation: str, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    params = init_params(widths, rng)
+    X = rng.normal(size=(5, widths[0]))
+    net = to_torch(params, activation)
+    expected = net(torch.tensor(X)).detach().numpy()
+    assert np.allclose(forward(params, X, activation), expected, rtol=1e-12, atol=1e-12)
+    back = from_torch(net)  # and the copy back is exact
+    assert all(
+        np.array_equal(A, A2) and np.array_equal(b, b2)
+        for (A, b), (A2, b2) in zip(params, back, strict=True)
+    )
+    assert param_count(net) == mlp_param_count(widths) == sum(A.size + b.size for A, b in params)
+
+
+@FAST
+@given(widths=widths_strategy, seed=st.integers(0, 2**31 - 1))
+def test_trace_records_pre_activations_and_activations(widths: list[int], seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    params = init_params(widths, rng)
+    X = rng.normal(size=(3, widths[0]))
+    zs, hs = forward_trace(params, X)
+    assert len(zs) == len(params) and len(hs) == len(params) + 1
+    assert [h.shape[1] for h in hs] == check_params(params) == widths
+    for z, h in zip(zs[:-1], hs[1:-1], strict=True):
+        assert np.array_equal(h, np.maximum(z, 0))
+    assert np.array_equal(hs[-1], zs[-1])
+
+
+@FAST
+@given(widths=widths_strategy, seed=st.integers(0, 2**31 - 1))
+def test_linear_network_collapses_to_one_affine_map(widths: list[int], seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    params = init_params(widths, rng)
+    A, b = collapse_linear(params)
+    X = rng.normal(size=(4, widths[0]))
+    assert A.shape == (widths[-1], widths[0])
+    assert np.allclose(forward(params, X, "linear"), X @ A.T + b, atol=1e-10)
+    net = nn.Sequential(*[m for m in to_torch(params) if isinstance(m, nn.Linear)])
+    assert np.allclose(net(torch.tensor(X)).detach().numpy(), X @ A.T + b, atol=1e-10)
+
+
+@FAST
+@given(M=st.integers(1, 8), seed=st.integers(0, 2**31 - 1))
+def test_kinks_are_at_minus_b_over_a(M: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    params = init_params([1, M, 1], rng)
+    (A, b), (C, _) = params
+    kinks = shallow_kinks(A[:, 0], b)
+    assert np.allclose(np.sort(-b / A[:, 0]), kinks)
+    inside = kinks[np.abs(kinks) < 4.5]
+    assume(np.all(np.diff(inside) > 1e-2) and np.all(np.abs(C * A[:, 0]) > 1e-3))
+    assume(np.all(np.abs(np.abs(kinks) - 4.5) > 1e-2))
+    found = numerical_kinks(lambda x: forward(params, x[:, None])[:, 0], -4.5, 4.5)
+    assert np.allclose(found, inside, atol=1e-6)
+    # torch autograd: the slope jumps by c_k a_k across kink k (a_k > 0) or -c_k a_k (a_k < 0)
+    net, delta = to_torch(params), 1e-7
+    x = torch.tensor(np.concatenate([inside - delta, inside + delta]), requires_grad=True)
+    (slope,) = torch.autograd.grad(net(x[:, None]).sum(), x)
+    jump = (slope[len(inside) :] - slope[: len(inside)]).numpy()
+    order = np.argsort(-b / A[:, 0])
+    expected = (np.abs(A[:, 0]) * C[0])[order][np.abs(kinks) < 4.5]
+    assert np.allclose(jump, expected, atol=1e-9)
+
+
+def test_numerical_kinks_on_a_hand_made_function() -> None:
+    def f(x: np.ndarray) -> np.ndarray:
+        return np.abs(x - 0.3) + 2 * np.maximum(x - 1.0, 0)  # kinks at 0.3 and 1.0
+
+    assert np.allclose(numerical_kinks(f, 0, 2, n=1001), [0.3, 1.0], atol=1e-9)
+    assert numerical_kinks(lambda x: 3 * x + 1, 0, 1).size == 0
+    assert np.array_equal(shallow_kinks([2.0, 0.0, -1.0], [1.0, 5.0, 0.5]), [-0.5, 0.5])
+
+
+@pytest.mark.parametrize("M", [1, 4, 16])
+def test_interpolant_hits_the_knots_and_obeys_the_error_bound(M: int) -> None:
+    params = interpolant_network(np.sin, M, 0.0, 3.0)
+    assert check_params(params) == [1, M, 1]
+    knots = np.linspace(0, 3, M + 1)
+    assert np.allclose(forward(params, knots[:, None])[:, 0], np.sin(knots), atol=1e-12)
+    x = np.linspace(0, 3, 2001)
+    error = np.abs(forward(params, x[:, None])[:, 0] - np.sin(x)).max()
+    assert error <= (3.0 / M) ** 2 / 8 * 1.0 + 1e-12  # max |sin''| = 1
+    assert error > (3.0 / M) ** 2 / 8 * 0.3  # and the bound is not loose by much
+
+
+def test_bad_layers_raise_naming_the_shapes(rng: np.random.Generator) -> None:
+    with pytest.raises(ValueError, match=r"layer 2: A_2 has shape \(1, 4\) and b_2 has shape"):
+        check_params([(np.ones((3, 2)), np.ones(3)), (np.ones((1, 4)), np.ones(1))])
+    with pytest.raises(ValueError, match=r"b_1 has shape \(2,\)"):
+        check_params([(np.ones((3, 2)), np.ones(2))])
+    with pytest.raises(ValueError, match=r"X has shape \(5, 3\); expected \(B, 2\)"):
+        forward(init_params([2, 4, 1], rng), np.ones((5, 3)))
+    with pytest.raises(ValueError, match="unknown activation 'sigmoid'"):
+        forward(init_params([2, 1], rng), np.ones((1, 2)), "sigmoid")
+    with pytest.raises(ValueError, match="at least two positive widths"):
+        init_params([3], rng)
+    with pytest.raises(ValueError, match=r"a has shape \(2,\) but b has shape \(3,\)"):
+        shallow_kinks(np.ones(2), np.ones(3))
+    with pytest.raises(ValueError, match="M >= 1"):
+        interpolant_network(np.sin, 0)
+
+
+def test_fit_mse_matches_a_hand_written_adam_loop(generator: torch.Generator) -> None:
+    x = torch.randn(20, 2, generator=generator, dtype=torch.float64)
+    y = x @ torch.tensor([[1.0], [-2.0]], dtype=torch.float64) + 0.5
+    a = mlp([2, 1], generator=cpu_generator(1)).double()
+    b = mlp([2, 1], generator=cpu_generator(1)).double()
+    losses = fit_mse(a, x, y, steps=30, lr=0.05)
+    opt = torch.optim.Adam(b.parameters(), lr=0.05)
+    for _ in range(30):
+        opt.zero_grad()
+        loss = nn.functional.mse_loss(b(x), y)
+        loss.backward()
+        opt.step()
+    assert all(torch.allclose(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
+    assert losses[-1] < losses[0]
+    with pytest.raises(DivergenceError):
+        fit_mse(mlp([2, 1]).double(), x, y * 1e9, steps=5, lr=1.0)
+    with pytest.raises(ValueError, match=r"x has shape \(20, 2\) but y has shape \(3, 1\)"):
+        fit_mse(a, x, y[:3], steps=1)
