@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -157,8 +158,8 @@ def test_page(opened: tuple[str, PageRecord]) -> None:
         "() => Array.from(document.images).filter(i => i.naturalWidth === 0).map(i => i.src)"
     )
     assert broken == [], f"{path}: images that did not load: {broken}"
-    if "cell_output" in html and "<img" in html:
-        assert page.locator(".cell_output img").count() > 0
+    figures = len(re.findall(r'<img[^>]*src="[^"]*_images/', html))  # the page's figures
+    assert page.locator('img[src*="_images/"]').count() == figures
 
     # the page as a reader first sees it, then the sliders moved
     SHOTS.mkdir(parents=True, exist_ok=True)
