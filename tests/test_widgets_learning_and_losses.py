@@ -72,9 +72,15 @@ def test_line_fit_figure_and_small_multiples(line_data: tuple) -> None:
     fig = line_fit_figure(1.0, 0.5, x, y, BOUNDS)
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     assert fig.axes[0].get_legend() is not None
-    fig = line_fit_small_multiples(x, y, [(0, 0), (1, 1), (2, 0)], BOUNDS)
-    assert len(fig.axes) == 4
-    assert [ax.get_title()[:2] for ax in fig.axes[:3]] == ["A:", "B:", "C:"]
+    fig = line_fit_small_multiples(x, y, [(0, 0), (1, 1), (2, 0), (1, 0)], BOUNDS)
+    assert len(fig.axes) == 5
+    assert [ax.get_title()[:2] for ax in fig.axes[:4]] == ["A:", "B:", "C:", "D:"]
+    fits, surface = fig.axes[:4], fig.axes[4]
+    assert surface.get_title() == "loss surface"
+    # a 2 x 2 grid of fits, the surface to the right spanning both rows
+    rows = {round(ax.get_position().y0, 3) for ax in fits}
+    assert len(rows) == 2 and surface.get_position().height > fits[0].get_position().height
+    assert len(line_fit_small_multiples(x, y, [(0, 0)], BOUNDS).axes) == 2
 
 
 def test_line_fit_demo_redraws_with_the_sliders(

@@ -20,7 +20,7 @@ def signed_error_trap(y_hat: object) -> Verdict:
 
     Shapes: y_hat: (4,) -> Verdict. Chapter 2.
     """
-    name = "predictions with zero total signed error and a large squared error"
+    name = "zero signed error, large squared loss"
     if (empty := unanswered(name, y_hat)) is not None:
         return empty
     y_hat = np.asarray(y_hat, dtype=float)
@@ -42,7 +42,7 @@ def slope_through_origin(theta1: object) -> Verdict:
     return close(
         theta1,
         float(ORIGIN_X @ ORIGIN_Y / (ORIGIN_X @ ORIGIN_X)),
-        "the least-squares slope of a line through the origin",
+        "the slope of a line through the origin",
         rtol=1e-6,
         hint="set dL/dtheta_1 = sum_i 2 (theta_1 x_i - y_i) x_i to zero and solve",
     )
@@ -56,7 +56,7 @@ def uniform_cross_entropy(answer: object) -> Verdict:
     return close(
         answer,
         math.log(10),
-        "the cross-entropy of equal logits over 10 classes",
+        "cross-entropy of 10 equal logits",
         rtol=1e-6,
         hint="with equal logits every z_k is the same; what must it be?",
     )
@@ -103,7 +103,7 @@ def hoeffding_samples(m: object) -> Verdict:
     return close(
         m,
         hoeffding_sample_size(0.02, 0.01),
-        "Hoeffding's sample size for epsilon = 0.02, delta = 0.01",
+        "Hoeffding's sample size",
         rtol=0,
         atol=0.5,
         hint="solve 2 exp(-2 m epsilon^2) <= delta for m and round up",

@@ -101,16 +101,21 @@ def line_fit_demo(x: np.ndarray, y: np.ndarray, bounds: Bounds) -> W.VBox:
 def line_fit_small_multiples(
     x: np.ndarray, y: np.ndarray, thetas: Sequence[Sequence[float]], bounds: Bounds
 ) -> Figure:
-    """One panel per theta (line and residuals), and all of them on the loss surface.
+    """One panel per theta (line and residuals), two rows of them, and all of them on the
+    loss surface in a taller panel on the right.
 
     Shapes: x, y: (n,), thetas: (T, 2) -> a figure with T + 1 panels. Chapter 2.
     """
+    rows = 1 if len(thetas) == 1 else 2
+    cols = -(-len(thetas) // rows)  # ceil(T / rows) fit panels per row
+    fig = plt.figure(figsize=(2.9 * cols + 3.9, 2.7 * rows))
+    grid = fig.add_gridspec(rows, cols + 1, width_ratios=[1.0] * cols + [1.35])
     labels = [chr(ord("A") + i) for i in range(len(thetas))]
-    fig, axes = plt.subplots(1, len(thetas) + 1, figsize=(2.7 * (len(thetas) + 1), 2.9))
-    for ax, theta, label in zip(axes[:-1], thetas, labels, strict=True):
+    for i, (theta, label) in enumerate(zip(thetas, labels, strict=True)):
+        ax = fig.add_subplot(grid[i // cols, i % cols])
         draw_line_fit(ax, x, y, theta)
         ax.set_title(f"{label}: {ax.get_title()}", fontsize=10)
-    draw_loss_contours(axes[-1], x, y, thetas, bounds, labels=labels)
+    draw_loss_contours(fig.add_subplot(grid[:, -1]), x, y, thetas, bounds, labels=labels)
     return fig
 
 
