@@ -22,7 +22,8 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from tests.test_book import repository_url, toc_files
+from tests.test_book import repository_url
+from tools.book_toc import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"

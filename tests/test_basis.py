@@ -83,7 +83,7 @@ def test_bad_inputs_raise_naming_the_shapes() -> None:
         features(np.ones((3, 2)), "rbf", 4)
     with pytest.raises(ValueError, match="unknown basis 'wavelet'"):
         features(np.ones(3), "wavelet", 4)
-    with pytest.raises(ValueError, match=r"\(3,\) but y has shape \(2,\)"):
+    with pytest.raises(ValueError, match=r"shape \(3,\) and predictions of shape \(2,\)"):
         mse(np.ones(3), np.ones(2))
     with pytest.raises(ValueError, match="ridge"):
         least_squares(np.ones((3, 1)), np.ones(3), ridge=-1.0)

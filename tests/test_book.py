@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tools.book_toc import toc_files
+
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
 TEMPLATE = ROOT / "templates" / "chapter.ipynb"
@@ -40,22 +42,6 @@ def setup_cell_source() -> str:
         "rng = dlbook.setup(seed=0)",
     ]
     return "\n".join(lines)
-
-
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []))
-    walk(toc.get("chapters", []))
-    return files
 
 
 def notebooks() -> list[Path]:

@@ -13,6 +13,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from dlbook.losses import mse as mse  # E = mean_i (f(x_i) - y_i)^2, re-exported for chapter 3
+
 KINDS = ("polynomial", "fourier", "rbf")
 
 
@@ -115,14 +117,6 @@ def fit_basis(
     """
     theta = least_squares(features(x, kind, M, lo, hi), y, ridge)
     return BasisFit(kind, M, lo, hi, theta)
-
-
-def mse(prediction: np.ndarray, y: np.ndarray) -> float:
-    """E = mean_i (f(x_i) - y_i)^2. Shapes: (B,), (B,) -> scalar. Chapter 3."""
-    prediction, y = np.asarray(prediction, dtype=float), np.asarray(y, dtype=float)
-    if prediction.shape != y.shape:
-        raise ValueError(f"prediction has shape {prediction.shape} but y has shape {y.shape}")
-    return float(np.mean((prediction - y) ** 2))
 
 
 class TranslatedBasis(nn.Module):
