@@ -47,6 +47,26 @@ def assert_checker_contract(
             assert RIGHT not in out and WRONG not in out
 
 
+def checker_contract_tests(
+    cases: list[tuple[Callable[..., Verdict], Answers, Answers]],
+) -> Callable[..., None]:
+    """A test running `assert_checker_contract` on each (checker, right, wrong) case; a
+    chapter's test module binds it: `test_checker_contract = checker_contract_tests(CASES)`."""
+
+    @pytest.mark.parametrize(
+        ("checker", "right", "wrong"), cases, ids=[c.__name__ for c, _, _ in cases]
+    )
+    def test_checker_contract(
+        capsys: pytest.CaptureFixture[str],
+        checker: Callable[..., Verdict],
+        right: Answers,
+        wrong: Answers,
+    ) -> None:
+        assert_checker_contract(capsys, checker, right, wrong)
+
+    return test_checker_contract
+
+
 def _square_root(answer: object) -> Verdict:
     return close(answer, 3.0, "the square root of 9", hint="what times itself is 9?")
 

@@ -21,7 +21,7 @@ from dlbook.check.functions_and_networks import (
     sine_family,
     zaslavsky,
 )
-from tests.test_check import assert_checker_contract, failed, passed
+from tests.test_check import checker_contract_tests, failed, passed
 
 THETA = np.linalg.lstsq(np.column_stack([np.ones(13), SINE_X, np.sin(SINE_X)]), SINE_Y)[0]
 HAT = ([1.0, 1.0, 1.0], [1.0, 0.0, -1.0], [1.0, -2.0, 1.0], 0.0)
@@ -46,13 +46,7 @@ CASES = [  # (checker, a right answer, a wrong answer)
 ]
 
 
-@pytest.mark.parametrize(
-    ("checker", "right", "wrong"), CASES, ids=[c.__name__ for c, _, _ in CASES]
-)
-def test_checker_contract(
-    capsys: pytest.CaptureFixture[str], checker: Callable[..., Verdict], right: tuple, wrong: tuple
-) -> None:
-    assert_checker_contract(capsys, checker, right, wrong)
+test_checker_contract = checker_contract_tests(CASES)
 
 
 def test_expected_values_are_the_exercise_answers() -> None:

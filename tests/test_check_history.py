@@ -7,7 +7,7 @@ import pytest
 
 from dlbook.check import EMPTY, WRONG, Verdict
 from dlbook.check.history import compute, param_count, parity_certificate, xor_lift, xor_network
-from tests.test_check import assert_checker_contract, failed, passed
+from tests.test_check import checker_contract_tests, failed, passed
 
 XOR_W0 = 5.0 * np.array([[1.0, 1.0, -0.5], [1.0, 1.0, -1.5], [0.0, 0.0, 1.0]])
 XOR_W1 = np.array([[1.0, -1.0, -0.5]])
@@ -20,13 +20,7 @@ CASES = [  # (checker, a right answer, a wrong answer)
 ]
 
 
-@pytest.mark.parametrize(
-    ("checker", "right", "wrong"), CASES, ids=[c.__name__ for c, _, _ in CASES]
-)
-def test_checker_contract(
-    capsys: pytest.CaptureFixture[str], checker: Callable[..., Verdict], right: tuple, wrong: tuple
-) -> None:
-    assert_checker_contract(capsys, checker, right, wrong)
+test_checker_contract = checker_contract_tests(CASES)
 
 
 def test_expected_values_are_the_exercise_answers() -> None:

@@ -14,7 +14,7 @@ from dlbook.check.learning_and_losses import (
     stable_logsumexp,
     uniform_cross_entropy,
 )
-from tests.test_check import assert_checker_contract, failed, passed
+from tests.test_check import checker_contract_tests, failed, passed
 
 
 def stable(y: np.ndarray) -> float:
@@ -34,13 +34,7 @@ CASES = [  # (checker, a right answer, a wrong answer)
 ]
 
 
-@pytest.mark.parametrize(
-    ("checker", "right", "wrong"), CASES, ids=[c.__name__ for c, _, _ in CASES]
-)
-def test_checker_contract(
-    capsys: pytest.CaptureFixture[str], checker: Callable[..., Verdict], right: tuple, wrong: tuple
-) -> None:
-    assert_checker_contract(capsys, checker, right, wrong)
+test_checker_contract = checker_contract_tests(CASES)
 
 
 def test_expected_values_are_the_exercise_answers() -> None:
