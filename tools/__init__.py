@@ -1,4 +1,4 @@
-"""Maintenance scripts for the book.
+"""Maintenance scripts and helpers for the book (run from the repository root).
 
-Run them from the repository root, e.g. `python -m tools.execute_notebooks`.
+`python tools/clear_notebooks.py` strips outputs; `tools.book_toc` reads the table of contents.
 """
