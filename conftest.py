@@ -32,3 +32,12 @@ def pytest_terminal_summary(terminalreporter):  # noqa: ANN001, ANN201 (pytest h
         flag = "   OVER BUDGET" if seconds > BUDGET_S else ""
         terminalreporter.write_line(f"{seconds:6.1f} s  {path}{flag}")
     terminalreporter.write_line(f"{sum(_notebook_seconds.values()):6.1f} s  in all")
+
+# ---- hypothesis: the same examples on every run, so that a red CI is reproducible ----
+try:
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("dlbook", derandomize=True, deadline=None, database=None)
+    _hypothesis_settings.load_profile("dlbook")
+except ImportError:  # pragma: no cover - hypothesis is in requirements.txt
+    pass
