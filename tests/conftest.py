@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -23,3 +26,10 @@ def rng() -> np.random.Generator:
 def generator() -> torch.Generator:
     """A fresh, seeded torch generator for each test."""
     return torch.Generator().manual_seed(0)
+
+
+@pytest.fixture(autouse=True)
+def close_figures() -> Iterator[None]:
+    """Close every figure a test left open (drawing functions return figures)."""
+    yield
+    plt.close("all")

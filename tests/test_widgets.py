@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
@@ -18,12 +18,6 @@ from dlbook.widgets import (
     scrubber,
     training_scrubber,
 )
-
-
-@pytest.fixture(autouse=True)
-def close_figures() -> Iterator[None]:
-    yield
-    plt.close("all")
 
 
 def small_figure(value: object) -> Figure:

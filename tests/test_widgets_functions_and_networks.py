@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -18,12 +15,6 @@ from dlbook.widgets.functions_and_networks import (
     hinge_builder,
     regions_scrubber,
 )
-
-
-@pytest.fixture(autouse=True)
-def close_figures() -> Iterator[None]:
-    yield
-    plt.close("all")
 
 
 def hat(x: np.ndarray) -> np.ndarray:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
@@ -25,12 +23,6 @@ from dlbook.widgets.learning_and_losses import (
 
 BOUNDS = (-2.0, 4.0, -2.0, 3.0)
 LOGITS = np.array([2.0, 1.0, 0.5, -1.0])
-
-
-@pytest.fixture(autouse=True)
-def close_figures() -> Iterator[None]:
-    yield
-    plt.close("all")
 
 
 @pytest.fixture
