@@ -41,17 +41,22 @@ def stable_lr(answer: object) -> Verdict:
     )
 
 
+def _after_steps(opt: Momentum | Adam) -> np.ndarray:
+    """theta after one step of `opt` per gradient in GRADS, from THETA0."""
+    params = [THETA0]
+    for g in GRADS:
+        params = opt.step(params, [g])
+    return params[0]
+
+
 def momentum_steps(answer: object) -> Verdict:
     """Exercise 4.3: three heavy-ball steps b <- 0.9 b + g, theta <- theta - 0.1 b.
 
     Shapes: answer: (2,) -> Verdict. Chapter 4.
     """
-    opt, params = Momentum(0.1, 0.9), [THETA0]
-    for g in GRADS:
-        params = opt.step(params, [g])
     return close(
         answer,
-        params[0],
+        _after_steps(Momentum(0.1, 0.9)),
         "theta after three momentum steps",
         rtol=1e-9,
         atol=1e-12,
@@ -64,12 +69,9 @@ def adam_steps(answer: object) -> Verdict:
 
     Shapes: answer: (2,) -> Verdict. Chapter 4.
     """
-    opt, params = Adam(0.1), [THETA0]
-    for g in GRADS:
-        params = opt.step(params, [g])
     return close(
         answer,
-        params[0],
+        _after_steps(Adam(0.1)),
         "theta after three Adam steps",
         rtol=1e-7,
         atol=1e-9,
