@@ -97,6 +97,19 @@ def test_seeded_mlp_is_deterministic() -> None:
         assert not torch.equal(pa, pc)
 
 
+def test_mlp_dropout_follows_each_activation_and_keeps_the_parameters() -> None:
+    net = mlp([4, 6, 5, 2], dropout=0.3, generator=cpu_generator(0))
+    kinds = [type(m).__name__ for m in net]
+    assert kinds == ["Linear", "ReLU", "Dropout", "Linear", "ReLU", "Dropout", "Linear"]
+    plain = mlp([4, 6, 5, 2], generator=cpu_generator(0))
+    assert all(torch.equal(a, b) for a, b in zip(net.parameters(), plain.parameters(), strict=True))
+    x = torch.randn(3, 4, generator=cpu_generator(1))
+    net.eval()
+    torch.testing.assert_close(net(x), plain(x))  # in evaluation mode dropout is the identity
+    with pytest.raises(ValueError, match="dropout probability"):
+        mlp([2, 2], dropout=1.0)
+
+
 def test_seeded_mlp_ignores_the_global_torch_seed() -> None:
     torch.manual_seed(0)
     a = mlp([4, 6, 2], generator=cpu_generator(3))

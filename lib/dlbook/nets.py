@@ -19,12 +19,16 @@ ACTIVATIONS: dict[str, type[nn.Module]] = {"relu": nn.ReLU, "tanh": nn.Tanh, "ge
 
 
 def mlp(
-    widths: Sequence[int], activation: str = "relu", generator: torch.Generator | None = None
+    widths: Sequence[int],
+    activation: str = "relu",
+    generator: torch.Generator | None = None,
+    dropout: float = 0.0,
 ) -> nn.Sequential:
     """f(x) = W_L phi(... phi(W_1 x + b_1) ...) + b_L with layer widths (D, n_1, ..., K).
 
     PyTorch's default initialisation, W, b ~ U(-1/sqrt(n_in), 1/sqrt(n_in)), drawn from
-    `generator` when one is given; no activation after the last layer.
+    `generator` when one is given; no activation after the last layer. With dropout > 0 an
+    `nn.Dropout(dropout)` follows every activation (chapter 7).
     Shapes: x: (B, widths[0]) -> (B, widths[-1]). Chapter 3.
     """
     widths = [int(w) for w in widths]
@@ -32,11 +36,15 @@ def mlp(
         raise ValueError(f"an MLP needs at least two positive widths, got {widths}")
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; choose from {sorted(ACTIVATIONS)}")
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout probability must lie in [0, 1), got {dropout}")
     layers: list[nn.Module] = []
     for i, (fan_in, fan_out) in enumerate(zip(widths[:-1], widths[1:], strict=True)):
         layers.append(nn.Linear(fan_in, fan_out))
         if i < len(widths) - 2:
             layers.append(ACTIVATIONS[activation]())
+            if dropout > 0:
+                layers.append(nn.Dropout(dropout))
     net = nn.Sequential(*layers)
     if generator is not None:
         with torch.no_grad():
