@@ -57,3 +57,13 @@ def test_random_features_errors_match_a_direct_computation():
     with pytest.raises(ValueError, match=r"X \(8, 3\) and X_test \(8, 2\)"):
         capacity.random_features_errors(X, y, X_test[:, :2], y_test, [4], 1,
                                         np.random.default_rng(0))  # fmt: skip
+
+
+def test_random_features_predictions_match_the_error_helper():
+    X, X_test = np.random.default_rng(2).standard_normal((2, 10, 3))
+    y = X[:, 1]
+    preds = capacity.random_features_predictions(X, y, X_test, 25, 3, np.random.default_rng(4))
+    errors = capacity.random_features_errors(
+        X, y, X_test, X_test[:, 1], [25], 3, np.random.default_rng(4)
+    )
+    np.testing.assert_allclose(np.mean((preds - X_test[:, 1]) ** 2, axis=1), errors[0])

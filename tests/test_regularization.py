@@ -177,3 +177,13 @@ def test_bias_variance_adds_up_to_the_monte_carlo_test_error(rng):
     assert parts.total == pytest.approx(np.mean((predictions - y) ** 2), rel=0.02)
     with pytest.raises(ValueError, match=r"\(4000, 40\).*\(39,\)"):
         reg.bias_variance(predictions, f[:-1], sigma)
+
+
+def test_ensemble_spread_falls_like_one_over_the_size(rng):
+    members = 1.0 + rng.standard_normal((4096, 30))  # independent members, variance 1
+    for size in (1, 4, 16):
+        assert reg.ensemble_spread(members, size) == pytest.approx(1 / size, rel=0.1)
+    by_hand = members[:8].reshape(2, 4, 30).mean(axis=1).var(axis=0).mean()
+    assert reg.ensemble_spread(members[:8], 4) == pytest.approx(by_hand)
+    with pytest.raises(ValueError, match="fewer than 2 ensembles"):
+        reg.ensemble_spread(members[:7], 4)

@@ -84,3 +84,28 @@ def random_features_errors(
             theta = min_norm_least_squares(relu_features(X, W, b), y)
             errors[i, j] = np.mean((relu_features(X_test, W, b) @ theta - y_test) ** 2)
     return errors
+
+
+def random_features_predictions(
+    X: np.ndarray,
+    y: np.ndarray,
+    X_test: np.ndarray,
+    p: int,
+    members: int,
+    rng: np.random.Generator,
+    bias_std: float = 0.5,
+) -> np.ndarray:
+    """f_j(x) = phi_j(x)^T Phi_j^+ y for `members` independent draws j of p random features.
+
+    The members of an ensemble that differ only in their random first layer.
+    Shapes: X: (n, d), y: (n,), X_test: (T, d) -> (members, T). Chapter 7.
+    """
+    X, X_test = np.asarray(X, dtype=float), np.asarray(X_test, dtype=float)
+    if X.ndim != 2 or X_test.ndim != 2 or X.shape[1] != X_test.shape[1]:
+        raise ValueError(f"X {X.shape} and X_test {X_test.shape} must be (n, d) and (T, d)")
+    out = np.zeros((members, X_test.shape[0]))
+    for j in range(members):
+        W = rng.standard_normal((X.shape[1], p))  # (d, p)
+        b = bias_std * rng.standard_normal(p)  # (p,)
+        out[j] = relu_features(X_test, W, b) @ min_norm_least_squares(relu_features(X, W, b), y)
+    return out

@@ -196,3 +196,20 @@ def bias_variance(predictions: np.ndarray, f_true: np.ndarray, sigma: float) -> 
         variance=float(np.mean(predictions.var(axis=0))),
         noise=float(sigma**2),
     )
+
+
+def ensemble_spread(predictions: np.ndarray, size: int) -> float:
+    """mean_x Var_e f_e(x), f_e the average of `size` members, over disjoint ensembles e.
+
+    The members are split into len // size disjoint ensembles (at least 2 are needed); for
+    independent members the spread falls like 1 / size.
+    Shapes: predictions: (members, T) -> scalar. Chapter 7.
+    """
+    predictions = np.asarray(predictions, dtype=float)
+    if predictions.ndim != 2:
+        raise ValueError(f"predictions must be (members, T), got shape {predictions.shape}")
+    groups = predictions.shape[0] // size if size >= 1 else 0
+    if groups < 2:
+        raise ValueError(f"{predictions.shape[0]} members make fewer than 2 ensembles of {size}")
+    used = predictions[: groups * size].reshape(groups, size, -1)  # (E, size, T)
+    return float(np.mean(used.mean(axis=1).var(axis=0)))
