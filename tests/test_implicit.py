@@ -97,3 +97,20 @@ def test_batch_gradient_variance_averages_to_its_expectation(rng):
     assert implicit.expected_batch_gradient_variance(grads, 48) == 0.0
     with pytest.raises(ValueError, match=r"\(48, 5\).*B=49"):
         implicit.batch_gradient_variance(grads, 49, rng)
+
+
+def test_flat_loss_and_model_sharpness_match_the_explicit_hessian(generator):
+    from dlbook.nets import mlp
+
+    net = mlp([3, 4, 2], activation="tanh", generator=generator).double()
+    X = torch.randn(12, 3, generator=generator, dtype=torch.float64)
+    labels = torch.randint(0, 2, (12,), generator=generator)
+    loss, theta = implicit.flat_loss(net, X, labels)
+    assert theta.shape == (sum(p.numel() for p in net.parameters()),)
+    expected = torch.nn.functional.cross_entropy(net(X), labels)
+    assert loss(theta).item() == pytest.approx(expected.item(), rel=1e-12)
+    H = torch.autograd.functional.hessian(loss, theta)  # (P, P)
+    top = torch.linalg.eigvalsh(H).abs().max().item()
+    assert implicit.model_sharpness(net, X, labels, generator, iters=300) == pytest.approx(
+        top, rel=1e-4
+    )

@@ -12,8 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import torch
 from scipy.integrate import solve_ivp
+from torch import nn
+from torch.func import functional_call
+from torch.nn import functional as F
 
+from dlbook.optim import sharpness
 from dlbook.runtime import check_finite
 
 Vector = np.ndarray
@@ -150,3 +155,39 @@ def expected_batch_gradient_variance(grads: np.ndarray, batch_size: int) -> floa
         )
     spread = np.mean(np.sum((grads - grads.mean(axis=0)) ** 2, axis=1))
     return float((n - batch_size) / (batch_size * (n - 1)) * spread)
+
+
+def flat_loss(
+    model: nn.Module, X: torch.Tensor, labels: torch.Tensor
+) -> tuple[Callable[[torch.Tensor], torch.Tensor], torch.Tensor]:
+    """(L, theta): the mean cross-entropy L(theta) of `model` on (X, labels) as a function of
+    one flat parameter vector, and the model's current theta.
+
+    Shapes: X: (n, D), labels: (n,) -> (a function (P,) -> scalar, (P,)). Chapter 7.
+    """
+    names = [name for name, _ in model.named_parameters()]
+    shapes = [p.shape for p in model.parameters()]
+    sizes = [p.numel() for p in model.parameters()]
+
+    def loss(theta: torch.Tensor) -> torch.Tensor:
+        parts = [t.reshape(s) for t, s in zip(theta.split(sizes), shapes, strict=True)]
+        out = functional_call(model, dict(zip(names, parts, strict=True)), (X,))  # (n, K)
+        return F.cross_entropy(out, labels)
+
+    return loss, torch.cat([p.detach().reshape(-1) for p in model.parameters()])
+
+
+def model_sharpness(
+    model: nn.Module,
+    X: torch.Tensor,
+    labels: torch.Tensor,
+    generator: torch.Generator,
+    iters: int = 30,
+) -> float:
+    """lambda_max of the Hessian of the mean cross-entropy at the model's parameters.
+
+    Power iteration on Hessian-vector products (chapter 4's `sharpness`).
+    Shapes: X: (n, D), labels: (n,) -> scalar. Chapter 7.
+    """
+    loss, theta = flat_loss(model, X, labels)
+    return sharpness(loss, theta, generator, iters)
