@@ -24,6 +24,7 @@ from dlbook.nets import (
     mlp_param_count,
     numerical_kinks,
     param_count,
+    reset_linear_,
     shallow_kinks,
     to_torch,
 )
@@ -285,3 +286,9 @@ def test_fit_mse_matches_a_hand_written_adam_loop(generator: torch.Generator) ->
         fit_mse(mlp([2, 1]).double(), x, y * 1e9, steps=5, lr=1.0)
     with pytest.raises(ValueError, match=r"x has shape \(20, 2\) but y has shape \(3, 1\)"):
         fit_mse(a, x, y[:3], steps=1)
+
+
+def test_reset_linear_draws_the_same_weights_as_a_seeded_mlp() -> None:
+    a = mlp([3, 5, 2], generator=cpu_generator(4))
+    b = reset_linear_(mlp([3, 5, 2]), cpu_generator(4))
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))

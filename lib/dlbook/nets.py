@@ -47,13 +47,24 @@ def mlp(
                 layers.append(nn.Dropout(dropout))
     net = nn.Sequential(*layers)
     if generator is not None:
-        with torch.no_grad():
-            for layer in net:
-                if isinstance(layer, nn.Linear):
-                    bound = 1.0 / layer.in_features**0.5
-                    layer.weight.uniform_(-bound, bound, generator=generator)
-                    layer.bias.uniform_(-bound, bound, generator=generator)
+        reset_linear_(net, generator)
     return net
+
+
+def reset_linear_(module: nn.Module, generator: torch.Generator) -> nn.Module:
+    """W, b ~ U(-1/sqrt(n_in), 1/sqrt(n_in)) for every nn.Linear in `module`, in place.
+
+    PyTorch's default initialisation, drawn from `generator` in module order.
+    Shapes: none. Chapter 3.
+    """
+    with torch.no_grad():
+        for layer in module.modules():
+            if isinstance(layer, nn.Linear):
+                bound = 1.0 / layer.in_features**0.5
+                layer.weight.uniform_(-bound, bound, generator=generator)
+                if layer.bias is not None:
+                    layer.bias.uniform_(-bound, bound, generator=generator)
+    return module
 
 
 def mlp_param_count(widths: Sequence[int]) -> int:
