@@ -1,0 +1,109 @@
+"""Chapter 9's demos: the LSTM gate inspector and the sampling-temperature slider.
+
+Both are scrubbers (frames rendered when the notebook runs, so they work on the website)
+over plain drawing functions that tests call: `draw_gates` and `draw_temperature`.
+A presentation module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from dlbook.charlm import temperature_probs
+from dlbook.widgets import scrubber
+
+GATE_NAMES = {"i": "input gate $i_t$", "f": "forget gate $f_t$", "o": "output gate $o_t$"}
+
+
+def _shown(ch: str) -> str:
+    """A character as a readable label (spaces and newlines made visible)."""
+    return {" ": "␣", "\n": "↵", "$": r"\$"}.get(ch, ch)
+
+
+def draw_gates(trace: dict[str, np.ndarray], text: str, t: int, units: int = 12) -> Figure:
+    """The LSTM's gates i, f, o and cell state c over a text, with step t marked.
+
+    `trace` holds (T, H) arrays (one sequence of `dlbook.gated.lstm_trace`).
+    Shapes: trace[k]: (T, H), text of length T -> a figure. Chapter 9.
+    """
+    T = len(text)
+    if any(np.shape(trace[k])[0] != T for k in "ifoc") or not 0 <= t < T:
+        raise ValueError(f"need (T, H) gate arrays for a text of length T = {T} and 0 <= t < T")
+    fig, axes = plt.subplots(1, 4, figsize=(10, 3.4), sharey=True)
+    for ax, k in zip(axes, ["i", "f", "o", "c"], strict=True):
+        values = np.asarray(trace[k])[:, :units].T  # (units, T)
+        lim = (0, 1) if k != "c" else (-np.abs(values).max(), np.abs(values).max())
+        ax.imshow(
+            values,
+            aspect="auto",
+            cmap="viridis" if k != "c" else "RdBu_r",
+            vmin=lim[0],
+            vmax=lim[1],
+        )
+        ax.axvline(t, color="red", lw=1.5)
+        ax.set(title=GATE_NAMES.get(k, "cell state $c_t$"), xlabel="step $t$")
+        ax.set_xticks(range(T), [_shown(ch) for ch in text], fontsize=6)
+    axes[0].set_ylabel("unit")
+    fig.suptitle(
+        f"step {t}: reading {_shown(text[t])!r}, "
+        f"mean f = {np.mean(trace['f'][t]):.2f}, "
+        f"mean i = {np.mean(trace['i'][t]):.2f}",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def gate_inspector(trace: dict[str, np.ndarray], text: str) -> W.VBox:
+    """A slider over the steps of a text, showing the LSTM's gates at each step.
+
+    Shapes: as draw_gates; one frame per character. Chapter 9.
+    """
+    return scrubber(
+        lambda t: draw_gates(trace, text, t),
+        list(range(len(text))),
+        "step t",
+        labels=[f"{t}: {_shown(ch)}" for t, ch in enumerate(text)],
+    )
+
+
+def draw_temperature(
+    logits: np.ndarray, vocab: Sequence[str], samples: dict[float, str], tau: float, top: int = 12
+) -> Figure:
+    """Left: softmax(z / tau) of the next character (top entries); right: a sample at tau.
+
+    Shapes: logits: (V,), vocab of length V -> a figure. Chapter 9.
+    """
+    if len(logits) != len(vocab):
+        raise ValueError(f"logits of shape {np.shape(logits)} for a vocabulary of {len(vocab)}")
+    p = temperature_probs(logits, tau)
+    order = np.argsort(logits)[::-1][:top]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.4), width_ratios=[1, 1.6])
+    ax1.bar(range(len(order)), p[order], color="C0")
+    ax1.set_xticks(range(len(order)), [_shown(vocab[k]) for k in order])
+    ax1.set(ylim=(0, 1), ylabel="probability", title=f"next character, $\\tau$ = {tau:g}")
+    ax2.axis("off")
+    sample = samples[tau].replace("$", r"\$")
+    lines = [sample[k : k + 48] for k in range(0, len(sample), 48)]
+    ax2.text(
+        0, 1, "\n".join(lines), va="top", family="monospace", fontsize=9, transform=ax2.transAxes
+    )
+    ax2.set_title(f"a sample at $\\tau$ = {tau:g}")
+    fig.tight_layout()
+    return fig
+
+
+def temperature_scrubber(
+    logits: np.ndarray, vocab: Sequence[str], samples: dict[float, str]
+) -> W.VBox:
+    """A slider over the temperatures of `samples`: the distribution sharpens or flattens.
+
+    Shapes: as draw_temperature; one frame per temperature. Chapter 9.
+    """
+    taus = sorted(samples)
+    return scrubber(lambda tau: draw_temperature(logits, vocab, samples, tau), taus, "temperature")
