@@ -79,7 +79,9 @@ def test_every_notebook_is_in_the_toc_and_every_entry_exists() -> None:
 def test_chapter_folders_are_numbered() -> None:
     for nb in notebooks():
         folder = nb.relative_to(CHAPTERS).parts[0]
-        assert re.fullmatch(r"\d\d_[a-z0-9_]+", folder), f"{folder} is not named NN_topic"
+        assert re.fullmatch(r"(\d\d|appendix)_[a-z0-9_]+", folder), (
+            f"{folder} is not named NN_topic (or appendix_topic)"
+        )
 
 
 @pytest.mark.parametrize("path", ALL, ids=IDS)
@@ -233,7 +235,7 @@ def test_lib_module_conventions(module: Path) -> None:
             if f.name.startswith("_"):
                 continue
             doc = ast.get_docstring(f) or ""
-            assert "Shapes:" in doc and "Chapter" in doc, (
+            assert "Shapes:" in doc and ("Chapter" in doc or "Appendix" in doc), (
                 f"{module.name}:{f.name} needs a docstring with the equation, a Shapes: line "
                 "and the chapter that explains it"
             )
