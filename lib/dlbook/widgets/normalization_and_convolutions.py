@@ -114,7 +114,6 @@ def convolution_small_multiples(
         ax.axis("off")
     for ax, (k, s, d, p) in zip(axes.flat, settings, strict=False):
         draw_on(ax, n, k, s, d, p)
-    fig.tight_layout()
     return fig
 
 
@@ -148,7 +147,6 @@ def draw_batch_statistics(stats: np.ndarray, B: int, mu: float, sigma: float) ->
     axes[0].legend(fontsize=8)
     axes[0].set_title(f"B = {B}: spread of the mean {stats[:, 0].std():.2f}", fontsize=9)
     axes[1].set_title(f"spread of the std {stats[:, 1].std():.2f}", fontsize=9)
-    fig.tight_layout()
     return fig
 
 

@@ -55,7 +55,6 @@ def draw_gates(trace: dict[str, np.ndarray], text: str, t: int, units: int = 12)
         f"mean i = {np.mean(trace['i'][t]):.2f}",
         fontsize=10,
     )
-    fig.tight_layout()
     return fig
 
 
@@ -94,7 +93,6 @@ def draw_temperature(
         0, 1, "\n".join(lines), va="top", family="monospace", fontsize=9, transform=ax2.transAxes
     )
     ax2.set_title(f"a sample at $\\tau$ = {tau:g}")
-    fig.tight_layout()
     return fig
 
 
