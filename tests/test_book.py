@@ -240,3 +240,21 @@ def test_lib_module_conventions(module: Path) -> None:
                 "and the chapter that explains it"
             )
             assert f.returns is not None, f"{module.name}:{f.name} needs a return type"
+
+
+def test_every_section_of_the_notes_has_a_page_and_the_map_is_up_to_date() -> None:
+    from tools import notes_map
+
+    listed = [s["id"] for s in notes_map.sections()]
+    assert len(listed) == len(set(listed)), "notes/sections.yml lists a section twice"
+    named = notes_map.notebook_sections()
+    unknown = {nb.name: [i for i in ids if i not in listed] for nb, ids in named.items()}
+    assert {k: v for k, v in unknown.items() if v} == {}, "metadata names unknown sections"
+    covered = {i for ids in named.values() for i in ids}
+    missing = [
+        s["id"] for s in notes_map.sections() if not s.get("admin") and s["id"] not in covered
+    ]
+    assert missing == [], f"sections of the notes without a page: {missing}"
+    assert notes_map.PAGE.read_text() == notes_map.render(), (
+        "chapters/back_matter/notes_map.md is out of date: run python tools/notes_map.py"
+    )
