@@ -18,6 +18,7 @@ from dlbook.optim import (
     RMSProp,
     cosine_schedule,
     exponential_schedule,
+    flat_loss,
     hvp,
     sharpness,
     step_schedule,
@@ -142,3 +143,19 @@ def test_hvp_and_sharpness_against_the_full_hessian(seed: int, n: int) -> None:
     top = float(torch.linalg.eigvalsh(S)[-1])
     est = sharpness(lambda t: 0.5 * t @ S @ t, theta, g, iters=300)
     assert est == pytest.approx(top, rel=1e-3)
+
+
+def test_flat_loss_evaluates_the_model_at_any_flat_theta() -> None:
+    from dlbook.nets import cpu_generator, mlp
+
+    net = mlp([3, 5, 2], generator=cpu_generator(0)).double()
+    X = torch.randn(7, 3, generator=cpu_generator(1), dtype=torch.float64)
+    Y = torch.randn(7, 2, generator=cpu_generator(2), dtype=torch.float64)
+    loss, theta = flat_loss(net, X, Y, torch.nn.functional.mse_loss)
+    assert theta.shape == (3 * 5 + 5 + 5 * 2 + 2,)
+    torch.testing.assert_close(loss(theta), torch.nn.functional.mse_loss(net(X), Y))
+    shifted = loss(theta + 0.1)  # a different theta, the model's own weights untouched
+    with torch.no_grad():
+        for p in net.parameters():
+            p.add_(0.1)
+    torch.testing.assert_close(shifted, torch.nn.functional.mse_loss(net(X), Y))

@@ -15,9 +15,9 @@ import numpy as np
 import torch
 from scipy.integrate import solve_ivp
 from torch import nn
-from torch.func import functional_call
 from torch.nn import functional as F
 
+from dlbook.optim import flat_loss as optim_flat_loss
 from dlbook.optim import sharpness
 from dlbook.runtime import check_finite
 
@@ -165,16 +165,7 @@ def flat_loss(
 
     Shapes: X: (n, D), labels: (n,) -> (a function (P,) -> scalar, (P,)). Chapter 7.
     """
-    names = [name for name, _ in model.named_parameters()]
-    shapes = [p.shape for p in model.parameters()]
-    sizes = [p.numel() for p in model.parameters()]
-
-    def loss(theta: torch.Tensor) -> torch.Tensor:
-        parts = [t.reshape(s) for t, s in zip(theta.split(sizes), shapes, strict=True)]
-        out = functional_call(model, dict(zip(names, parts, strict=True)), (X,))  # (n, K)
-        return F.cross_entropy(out, labels)
-
-    return loss, torch.cat([p.detach().reshape(-1) for p in model.parameters()])
+    return optim_flat_loss(model, X, labels, F.cross_entropy)
 
 
 def model_sharpness(

@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
-from torch.func import grad, jvp
+from torch import nn
+from torch.func import functional_call, grad, jvp
 
 Array = Any  # a numpy array or a torch tensor
 
@@ -220,3 +221,27 @@ def sharpness(
     """
     v = torch.randn(theta.shape, generator=generator, dtype=theta.dtype)
     return power_iteration(loss, theta, v, iters)[0]
+
+
+def flat_loss(
+    model: nn.Module,
+    X: torch.Tensor,
+    target: torch.Tensor,
+    criterion: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+) -> tuple[Callable[[torch.Tensor], torch.Tensor], torch.Tensor]:
+    """(L, theta): L(theta) = criterion(f(X; theta), target) as a function of one flat vector
+    theta of all the model's parameters (for hvp and sharpness), and the model's current theta.
+
+    The model itself is not changed. Shapes: X: (n, ...) -> (a function (P,) -> scalar, (P,)).
+    Chapter 4.
+    """
+    names = [name for name, _ in model.named_parameters()]
+    shapes = [p.shape for p in model.parameters()]
+    sizes = [p.numel() for p in model.parameters()]
+
+    def loss(theta: torch.Tensor) -> torch.Tensor:
+        parts = [t.reshape(s) for t, s in zip(theta.split(sizes), shapes, strict=True)]
+        out = functional_call(model, dict(zip(names, parts, strict=True)), (X,))
+        return criterion(out, target)
+
+    return loss, torch.cat([p.detach().reshape(-1) for p in model.parameters()])  # (P,)

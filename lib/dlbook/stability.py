@@ -11,9 +11,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 from torch import nn
-from torch.func import functional_call
 
-from dlbook.optim import GD, power_iteration
+from dlbook.optim import GD, flat_loss, power_iteration
 from dlbook.runtime import check_finite
 
 
@@ -33,16 +32,11 @@ def eos_run(
     """
     if X.shape[0] != Y.shape[0]:
         raise ValueError(f"X {tuple(X.shape)} and Y {tuple(Y.shape)} need the same rows")
-    names = [n for n, _ in net.named_parameters()]
-    shapes = [p.shape for _, p in net.named_parameters()]
-    sizes = [p.numel() for _, p in net.named_parameters()]
 
-    def loss(theta: torch.Tensor) -> torch.Tensor:
-        parts = [t.reshape(s) for t, s in zip(theta.split(sizes), shapes, strict=True)]
-        out = functional_call(net, dict(zip(names, parts, strict=True)), (X,))
+    def half_mse(out: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
         return 0.5 * ((out - Y) ** 2).sum(dim=1).mean()
 
-    theta = torch.cat([p.detach().reshape(-1) for p in net.parameters()])  # (P,)
+    loss, theta = flat_loss(net, X, Y, half_mse)  # theta: (P,)
     v = torch.randn(theta.shape, generator=generator, dtype=theta.dtype)
     opt, losses, at, sharp = GD(lr), [], [], []
     for k in range(steps):
