@@ -1,7 +1,12 @@
-"""Benchmarks of the book's from-scratch code against PyTorch, and of its widget redraws.
+"""The book's benchmarks: from-scratch code against PyTorch, every demo's start and redraw
+time, every notebook's run time against its budget, and the built site's weight.
 
-    python benchmarks/bench.py            # full sizes: writes benchmarks/results.json and .md
+    python benchmarks/bench.py            # everything: writes benchmarks/results.json and .md
+    python benchmarks/bench.py --only kernels,demos   # some sections (notebooks, site too)
     python benchmarks/bench.py --smoke    # tiny sizes, nothing written (the tests run this)
+
+The site section reads `_build/html` (build the book first). The book's appendix page
+"Performance" renders results.json when the book is built.
 
 Everything runs on one thread (as the notebooks do) and is reported as ratios where two
 implementations are compared: absolute times drift on a shared machine, ratios hold. Each
@@ -11,6 +16,7 @@ timing is the best of several repeats. Take timings on a quiet machine.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -24,12 +30,25 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch.nn import functional as F  # noqa: E402
+from tqdm.auto import tqdm  # noqa: E402
 
-from dlbook import attention, autodiff, backprop, conv, gated, nets, rnn  # noqa: E402
+from dlbook import attention, autodiff, backprop, conv, gated, nets, performance, rnn  # noqa: E402
 from dlbook.plotting import fig_to_png  # noqa: E402
 from dlbook.runtime import pin_threads  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SECTIONS = ["kernels", "demos", "notebooks", "site"]
+SMOKE_DEMOS = ("softmax-temperature", "dilation", "backward-pass")
+NOTEBOOK_BUDGET_S = 60.0  # each notebook (CONTRIBUTING.md)
+CHAPTER_BUDGETS_S = {  # each chapter's notebooks together, as its issue sets them
+    "00_preface": 60, "01_history": 60, "02_learning_and_losses": 60,
+    "03_functions_and_networks": 90, "04_optimization": 90, "05_backprop": 60,
+    "06_initialization": 60, "07_regularization": 150, "08_normalization_and_convolutions": 120,
+    "09_recurrent_networks": 120, "10_attention_and_transformers": 150,
+    "11_generative_models": 150, "12_theory": 150, "13_summary": 60,
+    "appendix_background": 90, "appendix_instructors": 90,
+}  # fmt: skip
 
 
 def best_time(fn: Callable[[], object], repeats: int, number: int) -> float:
@@ -143,50 +162,122 @@ def kernels(smoke: bool) -> list[dict]:
     return rows
 
 
-def widgets(smoke: bool) -> list[dict]:
-    """Redraw times (draw and render to PNG) of demo drawing functions (goal: 150 ms each)."""
-    from dlbook.widgets import appendix_background, regularization
+def demos(smoke: bool) -> list[dict]:
+    """Every in-class demo (dlbook.widgets.catalog): seconds to make its inputs and to build it
+    (for a scrubber: render every frame), and one redraw of its drawing core rendered to PNG,
+    the layout reused as the live demos and scrubbers do (goal: 150 ms)."""
+    from dlbook.plotting import LayoutReuse
 
-    x = np.linspace(0, 1, 20)
-    data = (x, np.sin(2 * np.pi * x)), (x, np.sin(2 * np.pi * x))
-    draws = {
-        "capacity (chapter 7)": lambda: regularization.draw_capacity(
-            lambda t: np.sin(2 * np.pi * t), *data, 6, list(range(1, 15))
-        ),
-        "Marchenko-Pastur (appendix)": lambda: appendix_background.draw_mp(0.25, n=400),
-    }
+    chosen = [d for d in catalog_demos() if not smoke or d.key in SMOKE_DEMOS]
+    made: dict[object, tuple[dict, float]] = {}  # demos sharing a recipe share its inputs
     rows = []
-    for name, draw in draws.items():
+    for demo in tqdm(chosen, desc="demos"):
+        if demo.prepare not in made:
+            start = time.perf_counter()
+            inputs = demo.prepare(np.random.default_rng(0))
+            made[demo.prepare] = inputs, time.perf_counter() - start
+        inputs, prepare_s = made[demo.prepare]
+        start = time.perf_counter()
+        demo.build(inputs)
+        build_s = time.perf_counter() - start
+        layout = LayoutReuse()
 
-        def once(draw: Callable = draw) -> None:
-            fig = draw()
-            fig_to_png(fig)  # render it, as the scrubber and the live demo do
-            plt.close(fig)
+        def once(demo=demo, inputs: dict = inputs, layout=layout) -> None:
+            fig_to_png(layout(demo.draw(inputs)))
 
-        rows.append({"name": name, "seconds": best_time(once, 2 if smoke else 5, 1), "goal": 0.15})
+        redraw_s = best_time(once, 2 if smoke else 5, 1)
+        rows.append({"key": demo.key, "page": demo.page, "kind": demo.kind, "goal_s": 0.15,
+                     "prepare_s": prepare_s, "build_s": build_s, "redraw_s": redraw_s})  # fmt: skip
+        plt.close("all")
     return rows
 
 
+def catalog_demos() -> tuple:
+    """The demos of dlbook.widgets.catalog, in the book's order."""
+    from dlbook.widgets import catalog
+
+    return catalog.DEMOS
+
+
+def toc_notebooks() -> list[Path]:
+    """The book's notebooks in reading order (from _toc.yml)."""
+    return [ROOT / path for path in performance.book_notebooks(ROOT)]
+
+
+def run_notebook(path: Path) -> float:
+    """Seconds to execute a notebook top to bottom in a fresh kernel, as nbval does in CI."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})  # fmt: skip
+    start = time.perf_counter()
+    client.execute()
+    return time.perf_counter() - start
+
+
+def notebooks(smoke: bool) -> dict:
+    """Every notebook's run time against its budget, per chapter and for the whole book."""
+    paths = [ROOT / "templates" / "chapter.ipynb"] if smoke else toc_notebooks()
+    rows, chapters = [], {}
+    for path in tqdm(paths, desc="notebooks"):
+        folder = path.parent.name
+        rows.append({"path": str(path.relative_to(ROOT)), "seconds": run_notebook(path),
+                     "budget_s": NOTEBOOK_BUDGET_S})  # fmt: skip
+        budget = CHAPTER_BUDGETS_S.get(folder, NOTEBOOK_BUDGET_S)
+        chapter = chapters.setdefault(
+            folder, {"chapter": folder, "notebooks": 0, "seconds": 0.0, "budget_s": budget}
+        )
+        chapter["notebooks"] += 1
+        chapter["seconds"] += rows[-1]["seconds"]
+    total = sum(r["seconds"] for r in rows)
+    return {"notebooks": rows, "chapters": list(chapters.values()),
+            "book": {"seconds": total, "goal_s": 15 * 60, "ceiling_s": 20 * 60}}  # fmt: skip
+
+
+def site_weights(html: Path) -> dict:
+    """The built site's size and each page's weight: its HTML plus the images it loads."""
+    if not (html / "index.html").exists():
+        raise FileNotFoundError(f"no built site in {html}: run `jupyter-book build .` first")
+    total = sum(f.stat().st_size for f in html.rglob("*") if f.is_file())
+    pages = []
+    for page in sorted(html.rglob("*.html")):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        sources = re.findall(r'src="([^"#?]+\.(?:png|svg|jpg|gif))"', text)
+        images = {(page.parent / src).resolve() for src in sources}
+        size = page.stat().st_size + sum(i.stat().st_size for i in images if i.is_file())
+        pages.append({"page": str(page.relative_to(html)), "bytes": size})
+    return {"bytes": total, "pages": pages}
+
+
 def markdown(results: dict) -> str:
-    """The results as Markdown tables."""
-    lines = ["| kernel | ours / torch | goal | met |", "|---|---|---|---|"]
-    for r in results["kernels"]:
-        met = "yes" if r["ratio"] <= r["goal"] else "no"
-        lines.append(f"| {r['name']} | {r['ratio']:.2f}x | <= {r['goal']}x | {met} |")
-    lines += ["", "| widget redraw | ms | goal | met |", "|---|---|---|---|"]
-    for r in results["widgets"]:
-        met = "yes" if r["seconds"] <= r["goal"] else "no"
-        lines.append(f"| {r['name']} | {1000 * r['seconds']:.0f} | <= 150 ms | {met} |")
-    return "\n".join(lines) + "\n"
+    """Every measured section as a Markdown table (dlbook.performance renders them)."""
+    P = performance
+    sections = {"kernels": P.kernel_table, "demos": P.demo_table,
+                "chapters": P.chapter_table, "site": P.site_table}  # fmt: skip
+    return "\n\n".join(table(results) for key, table in sections.items() if key in results) + "\n"
 
 
 def main(argv: list[str]) -> dict:
-    """Run every benchmark; write the files unless --smoke. Returns the results."""
+    """Run the benchmarks (all, or those named by --only); write the files unless --smoke."""
     pin_threads(1)
     smoke = "--smoke" in argv
-    results = {"threads": 1, "smoke": smoke, "kernels": kernels(smoke), "widgets": widgets(smoke)}
+    only = argv[argv.index("--only") + 1].split(",") if "--only" in argv else SECTIONS
+    path = HERE / "results.json"
+    results = json.loads(path.read_text()) if path.exists() and not smoke else {}
+    results.update(threads=1, smoke=smoke)
+    results.pop("widgets", None)  # the old name of "demos"
+    if "kernels" in only:
+        results["kernels"] = kernels(smoke)
+    if "demos" in only:
+        results["demos"] = demos(smoke)
+    if "notebooks" in only:
+        results.update(notebooks(smoke))
+    if "site" in only and not smoke:
+        results["site"] = site_weights(ROOT / "_build" / "html")
     if not smoke:
-        (HERE / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+        path.write_text(json.dumps(results, indent=1) + "\n")
         (HERE / "results.md").write_text(markdown(results))
     print(markdown(results))
     return results

@@ -192,7 +192,7 @@ def test_repository_url_is_set() -> None:
 
 LIB = ROOT / "lib" / "dlbook"
 MODULES = sorted(p for p in LIB.rglob("*.py") if p != LIB / "__init__.py")
-PRESENTATION = {"plotting", "widgets", "check", "notebook"}
+PRESENTATION = {"plotting", "widgets", "check", "notebook", "performance"}
 
 
 def dotted(module: Path) -> str:

