@@ -82,6 +82,20 @@ def test_it_learns_a_separable_problem_and_accuracy_agrees_with_sklearn(rng):
     assert acc == pytest.approx(accuracy_score(labels, predicted)) and acc > 0.95
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_mean_cross_entropy_matches_a_direct_log_softmax(seed):
+    rng = np.random.default_rng(seed)
+    n, D, K = rng.integers(2, 30), rng.integers(1, 6), rng.integers(2, 6)
+    X, labels, _ = _problem(rng, n=n, D=D, K=K)
+    model = mlp([D, 8, K], generator=cpu_generator(seed)).double()
+    logits = model(torch.tensor(X)).detach().numpy()
+    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    expected = -np.mean(log_p[np.arange(n), labels])
+    assert training.mean_cross_entropy(model, X, labels) == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match=r"\(n,\) integers"):
+        training.mean_cross_entropy(model, X, labels[:-1])
+
+
 def test_predictions_use_evaluation_mode():
     model = nn.Sequential(nn.Linear(3, 3), nn.Dropout(0.9))
     X = np.ones((5, 3))

@@ -73,6 +73,18 @@ def accuracy(model: nn.Module, X: np.ndarray, labels: np.ndarray) -> float:
     return float(np.mean(predicted == labels))
 
 
+def mean_cross_entropy(model: nn.Module, X: np.ndarray, labels: np.ndarray) -> float:
+    """L = -(1/n) sum_i log softmax(f(x_i))_{l_i}, in evaluation mode.
+
+    Shapes: X: (n, D), labels: (n,) -> scalar. Chapter 7.
+    """
+    logits = torch.as_tensor(predict_logits(model, X))  # (n, K)
+    labels = torch.as_tensor(np.asarray(labels))
+    if labels.shape != logits.shape[:1] or labels.dtype.is_floating_point:
+        raise ValueError(f"labels must be (n,) integers for logits {tuple(logits.shape)}")
+    return float(F.cross_entropy(logits, labels))
+
+
 def train_classifier(
     model: nn.Module,
     X: np.ndarray,
