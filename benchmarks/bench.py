@@ -5,8 +5,8 @@ time, every notebook's run time against its budget, and the built site's weight.
     python benchmarks/bench.py --only kernels,demos   # some sections (notebooks, site too)
     python benchmarks/bench.py --smoke    # tiny sizes, nothing written (the tests run this)
 
-The site section reads `_build/html` (build the book first). The book's appendix page
-"Performance" renders results.json when the book is built.
+The site section reads `_build/html` (build the book first; `--html DIR` reads another
+build). The book's appendix page "Performance" renders results.json when it is built.
 
 Everything runs on one thread (as the notebooks do) and is reported as ratios where two
 implementations are compared: absolute times drift on a shared machine, ratios hold. Each
@@ -33,7 +33,7 @@ from torch.nn import functional as F  # noqa: E402
 from tqdm.auto import tqdm  # noqa: E402
 
 from dlbook import attention, autodiff, backprop, conv, gated, nets, performance, rnn  # noqa: E402
-from dlbook.plotting import fig_to_png  # noqa: E402
+from dlbook.plotting import fig_to_png, set_style  # noqa: E402
 from dlbook.runtime import pin_threads  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -262,6 +262,7 @@ def markdown(results: dict) -> str:
 def main(argv: list[str]) -> dict:
     """Run the benchmarks (all, or those named by --only); write the files unless --smoke."""
     pin_threads(1)
+    set_style()  # the notebooks' style (constrained layout, fonts), as the demos run there
     smoke = "--smoke" in argv
     only = argv[argv.index("--only") + 1].split(",") if "--only" in argv else SECTIONS
     path = HERE / "results.json"
@@ -275,7 +276,8 @@ def main(argv: list[str]) -> dict:
     if "notebooks" in only:
         results.update(notebooks(smoke))
     if "site" in only and not smoke:
-        results["site"] = site_weights(ROOT / "_build" / "html")
+        html = Path(argv[argv.index("--html") + 1]) if "--html" in argv else ROOT / "_build/html"
+        results["site"] = site_weights(html)
     if not smoke:
         path.write_text(json.dumps(results, indent=1) + "\n")
         (HERE / "results.md").write_text(markdown(results))

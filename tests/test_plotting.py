@@ -202,3 +202,18 @@ def test_layout_reuse_solves_once_and_copies_the_positions() -> None:
     assert layout(plt.figure()).get_layout_engine() is None  # no constrained layout: untouched
     assert len(layout.positions) == 3 and other.axes[2].get_position().x0 > 0.6
     plt.close("all")
+
+
+def test_plain_log_ticks_label_in_plain_text_without_minor_ticks() -> None:
+    from dlbook.plotting import plain_log_ticks
+
+    fig, ax = plt.subplots()
+    ax.semilogy([1, 2, 3], [1e-2, 1, 1e2])
+    plain_log_ticks(ax)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert "0.01" in labels and "100" in labels and not any("$" in s for s in labels)
+    assert len(ax.yaxis.get_minorticklocs()) == 0
+    with pytest.raises(ValueError, match="axis must be"):
+        plain_log_ticks(ax, "z")
+    plt.close(fig)

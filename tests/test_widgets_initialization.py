@@ -25,8 +25,8 @@ def test_draw_propagation_plots_what_he_and_xavier_do() -> None:
     forward = fig.axes[0].lines[0].get_ydata()
     assert abs(np.log2(forward[-1] / forward[1]) + 19) < 2  # Xavier with ReLU: halves
     assert "relu" in fig.axes[0].get_title()
-    counts = [p.get_height() for p in fig.axes[1].patches]
-    assert sum(counts) == 8 * 128  # the histogram holds layer 20 of the first network
+    (stairs,) = fig.axes[1].patches
+    assert stairs.get_data().values.sum() == 8 * 128  # layer 20 of the first network
     with pytest.raises(ValueError, match="layer"):
         draw_propagation(5, 2.0, "relu", 6)
     with pytest.raises(ValueError, match="activation"):

@@ -19,11 +19,17 @@ def trace(rng):
 
 def test_draw_gates_marks_the_step(trace):
     fig = demos.draw_gates(trace, "ab c", 2)
-    assert isinstance(fig, Figure) and len(fig.axes) == 4
-    assert [ax.get_title() for ax in fig.axes][:2] == ["input gate $i_t$", "forget gate $f_t$"]
-    assert fig.axes[1].get_lines()[0].get_xdata()[0] == 2
-    np.testing.assert_allclose(fig.axes[1].images[0].get_array(), trace["f"].T)
-    assert "reading '␣'" in fig._suptitle.get_text()
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    top, bottom = fig.axes
+    labels = [label.get_text() for label in top.get_yticklabels()]
+    assert labels == ["input gate $i_t$", "forget gate $f_t$", "output gate $o_t$"]
+    assert top.get_lines()[-1].get_xdata()[0] == 2 == bottom.get_lines()[0].get_xdata()[0]
+    H = trace["f"].shape[1]  # the trace has fewer units than the 12 shown by default
+    stacked = np.vstack([trace[k].T for k in "ifo"])
+    np.testing.assert_allclose(top.images[0].get_array(), stacked)
+    np.testing.assert_allclose(top.images[0].get_array()[H : 2 * H], trace["f"].T)
+    np.testing.assert_allclose(bottom.images[0].get_array(), trace["c"].T)
+    assert "reading '␣'" in top.get_title()
     with pytest.raises(ValueError, match="T = 3"):
         demos.draw_gates(trace, "abc", 0)
 

@@ -64,7 +64,7 @@ class Demo:
 
 SOFTMAX = {"logits": np.array([2.0, 1.0, 0.5, -1.0, 0.0]), "label": 2}
 SOFTMAX_TAUS = np.round(np.geomspace(0.1, 10.0, 17), 3)
-FRAME_MS = [1, 2, 3, 4, 6, 8, 10, 12, 14, 16, 18, 20]
+FRAME_MS = recipes.FRAME_MS
 WIDTHS = [1, 2, 4, 8, 16, 64, 256]
 ANGLES = np.linspace(0, np.pi, 13)
 TEMPERATURES = [0.1, 0.2, 0.3, 0.5, 0.8, 1.2]
@@ -141,7 +141,7 @@ DEMOS: tuple[Demo, ...] = (
     Demo("capacity", "chapters/07_regularization/capacity", "Capacity",
          "polynomial fits and train/test error as the degree grows",
          "regularization.capacity_scrubber", "scrubber",
-         lambda d: regularization.capacity_scrubber(**d, Ms=FRAME_MS),
+         lambda d: regularization.capacity_scrubber(d["f"], d["train"], d["test"], FRAME_MS),
          lambda d: regularization.draw_capacity(**d, M=6, Ms=FRAME_MS),
          recipes.polynomial_data),
     Demo("double-descent", "chapters/07_regularization/capacity", "Double descent",

@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from dlbook.init import Propagation, signal_propagation
+from dlbook.plotting import plain_log_ticks
 from dlbook.widgets import live, scrubber
 
 WIDTH, BATCH, NETWORKS, SEED = 128, 8, 4, 0
@@ -33,6 +34,7 @@ def _per_layer(ax: Axes, stats: Propagation, label: str = "") -> None:
     ax.semilogy(layers, stats.q, label=label or "$E\\,z_l^2$ (forward)")
     ax.semilogy(layers, stats.grad / stats.grad[-1], "--", label="$\\|g_l\\|/\\|g_L\\|$ (backward)")
     ax.set(xlabel="layer $l$")
+    plain_log_ticks(ax)
 
 
 def draw_propagation(depth: int, scale: float, activation: str, layer: int) -> Figure:
@@ -50,7 +52,8 @@ def draw_propagation(depth: int, scale: float, activation: str, layer: int) -> F
     left.set(title=f"{activation}, $\\sigma_w^2 N$ = {scale:g}")
     left.legend(fontsize=8)
     z = stats.samples[layer]
-    right.hist(z, bins=40, color="C2")
+    counts, edges = np.histogram(z, bins=40)
+    right.stairs(counts, edges, fill=True, color="C2")  # one artist, not 40 bars
     right.set(xlabel=f"$z_{{{layer}}}$", ylabel="count", title=f"std {np.sqrt(np.mean(z**2)):.2g}")
     return fig
 

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 
 from dlbook.landscapes import LANDSCAPES, run
 from dlbook.optim import GD, Adam, Momentum, NormalizedGD, Optimizer, RMSProp
+from dlbook.plotting import plain_log_ticks
 from dlbook.runtime import DivergenceError
 from dlbook.widgets import live, scrubber
 
@@ -93,6 +94,7 @@ def draw_race(
             right.semilogy(np.maximum(losses - MINIMUM[landscape], 1e-16), color=line.get_color())
     left.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$x$", ylabel="$y$", title=title or landscape)
     right.set(xlabel="step $k$", ylabel="$L(\\theta_k) - \\min L$ (log)")
+    plain_log_ticks(right)
     left.legend(fontsize=8, loc="lower right")
     return fig
 

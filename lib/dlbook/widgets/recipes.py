@@ -25,6 +25,7 @@ from dlbook.twolayer import TwoLayerNet, train_gd
 from dlbook.widgets.regularization import dropout_models
 
 Inputs = dict[str, Any]
+FRAME_MS = [1, 2, 3, 4, 6, 8, 10, 12, 14, 16, 18, 20]  # the capacity demo's frames
 
 
 def _generator(rng: np.random.Generator) -> torch.Generator:
@@ -120,17 +121,20 @@ def small_graph(rng: np.random.Generator) -> Inputs:
 
 
 def polynomial_data(rng: np.random.Generator) -> Inputs:
-    """Twenty noisy samples of sin(2 pi x) on a grid and 2000 test points (chapter 7).
+    """Twenty noisy samples of sin(2 pi x) on a grid, 2000 test points, and the train and test
+    errors of polynomial fits with M = 1 ... 20 features (chapter 7).
 
-    Shapes: -> train: ((20,), (20,)), test: ((2000,), (2000,)). Chapter 7.
+    Shapes: -> train: ((20,), (20,)), test: ((2000,), (2000,)), errors: 2 x (12,). Chapter 7.
     """
 
     def f(x: np.ndarray) -> np.ndarray:
         return np.sin(2 * np.pi * x)
 
     x, x_test = np.linspace(0, 1, 20), rng.uniform(0, 1, 2000)
-    return {"f": f, "train": (x, f(x) + 0.3 * rng.standard_normal(20)),
-            "test": (x_test, f(x_test) + 0.3 * rng.standard_normal(2000))}  # fmt: skip
+    train = (x, f(x) + 0.3 * rng.standard_normal(20))
+    test = (x_test, f(x_test) + 0.3 * rng.standard_normal(2000))
+    errors = capacity.polynomial_errors(*train, *test, FRAME_MS)  # train, test: (12,) each
+    return {"f": f, "train": train, "test": test, "errors": errors}
 
 
 def double_descent(rng: np.random.Generator) -> Inputs:

@@ -26,33 +26,35 @@ def _shown(ch: str) -> str:
 
 
 def draw_gates(trace: dict[str, np.ndarray], text: str, t: int, units: int = 12) -> Figure:
-    """The LSTM's gates i, f, o and cell state c over a text, with step t marked.
+    """The LSTM's gates i, f, o (top, stacked) and cell state c (bottom) over a text, step t marked.
 
-    `trace` holds (T, H) arrays (one sequence of `dlbook.gated.lstm_trace`).
+    `trace` holds (T, H) arrays (one sequence of `dlbook.gated.lstm_trace`); each band shows
+    the first `units` units, one row each. Two axes, not four: a frame draws in half the time.
     Shapes: trace[k]: (T, H), text of length T -> a figure. Chapter 9.
     """
     T = len(text)
     if any(np.shape(trace[k])[0] != T for k in "ifoc") or not 0 <= t < T:
         raise ValueError(f"need (T, H) gate arrays for a text of length T = {T} and 0 <= t < T")
-    fig, axes = plt.subplots(1, 4, figsize=(10, 3.4), sharey=True)
-    for ax, k in zip(axes, ["i", "f", "o", "c"], strict=True):
-        values = np.asarray(trace[k])[:, :units].T  # (units, T)
-        lim = (0, 1) if k != "c" else (-np.abs(values).max(), np.abs(values).max())
-        ax.imshow(
-            values,
-            aspect="auto",
-            cmap="viridis" if k != "c" else "RdBu_r",
-            vmin=lim[0],
-            vmax=lim[1],
-        )
+    gates = np.vstack([np.asarray(trace[k])[:, :units].T for k in "ifo"])  # (3 units, T)
+    cell = np.asarray(trace["c"])[:, :units].T  # (units, T)
+    units = len(cell)  # fewer if the LSTM has fewer
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 4.6), sharex=True, height_ratios=[3, 1.3])
+    top.imshow(gates, aspect="auto", cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
+    for row in (units, 2 * units):
+        top.axhline(row - 0.5, color="white", lw=2)
+    top.set_yticks([(k + 0.5) * units - 0.5 for k in range(3)], list(GATE_NAMES.values()))
+    lim = np.abs(cell).max()
+    bottom.imshow(cell, aspect="auto", cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest")
+    bottom.set_yticks([(units - 1) / 2], ["cell state $c_t$"])
+    for ax in (top, bottom):
         ax.axvline(t, color="red", lw=1.5)
-        ax.set(title=GATE_NAMES.get(k, "cell state $c_t$"), xlabel="step $t$")
-        ax.set_xticks(range(T), [_shown(ch) for ch in text], fontsize=6)
-    axes[0].set_ylabel("unit")
-    fig.suptitle(
+        ax.grid(False)
+    bottom.set_xticks(range(T), [_shown(ch) for ch in text], fontsize=7)
+    bottom.set_xlabel("step $t$ (the character read)")
+    top.set_title(
         f"step {t}: reading {_shown(text[t])!r}, "
         f"mean f = {np.mean(trace['f'][t]):.2f}, "
-        f"mean i = {np.mean(trace['i'][t]):.2f}",
+        f"mean i = {np.mean(trace['i'][t]):.2f} (first {units} units each)",
         fontsize=10,
     )
     return fig

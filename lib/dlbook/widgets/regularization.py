@@ -18,7 +18,7 @@ from torch import nn
 from dlbook.basis import fit_basis
 from dlbook.capacity import polynomial_errors
 from dlbook.nets import cpu_generator, mlp
-from dlbook.plotting import decision_boundary
+from dlbook.plotting import decision_boundary, plain_log_ticks
 from dlbook.regularization import min_norm_least_squares, relu_features
 from dlbook.training import predict_logits, train_classifier
 from dlbook.widgets import scrubber
@@ -27,14 +27,21 @@ Data = tuple[np.ndarray, np.ndarray]
 
 
 def draw_capacity(
-    f: Callable[[np.ndarray], np.ndarray], train: Data, test: Data, M: int, Ms: Sequence[int]
+    f: Callable[[np.ndarray], np.ndarray],
+    train: Data,
+    test: Data,
+    M: int,
+    Ms: Sequence[int],
+    errors: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Figure:
     """Left: the least-squares fit with M polynomial features; right: train/test error vs M.
 
+    `errors` = polynomial_errors(...) over Ms, computed here when not given (the scrubber
+    computes it once for all its frames).
     Shapes: train, test: ((n,), (n,)) and ((T,), (T,)) -> a figure. Chapter 7.
     """
     (x, y), (x_test, y_test) = train, test
-    tr, te = polynomial_errors(x, y, x_test, y_test, Ms)
+    tr, te = polynomial_errors(x, y, x_test, y_test, Ms) if errors is None else errors
     fit = fit_basis(x, y, "polynomial", M)
     grid = np.linspace(0, 1, 300)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.4))
@@ -47,6 +54,7 @@ def draw_capacity(
     ax2.semilogy(Ms, te, "o-", ms=3, label="test")
     ax2.axvline(M, color="gray", lw=1)
     ax2.set(xlabel="number of features $M$", ylabel="mean squared error", title="error vs capacity")
+    plain_log_ticks(ax2)
     ax2.legend(fontsize=8)
     return fig
 
@@ -58,7 +66,8 @@ def capacity_scrubber(
 
     Shapes: as draw_capacity; one frame per M. Chapter 7.
     """
-    return scrubber(lambda M: draw_capacity(f, train, test, M, Ms), list(Ms), "features M")
+    errors = polynomial_errors(*train, *test, Ms)  # the same curves in every frame
+    return scrubber(lambda M: draw_capacity(f, train, test, M, Ms, errors), list(Ms), "features M")
 
 
 def draw_double_descent(
@@ -83,6 +92,7 @@ def draw_double_descent(
     ax2.axvline(p / n, color="gray", lw=1)
     ax2.axvline(1.0, color="C3", lw=1, ls=":", label="$p = n$")
     ax2.set(xlabel="$p / n$", ylabel="test error", title="double descent")
+    plain_log_ticks(plain_log_ticks(ax2, "x"))
     ax2.legend(fontsize=8)
     return fig
 
