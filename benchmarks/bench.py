@@ -138,6 +138,14 @@ def gru_pair(B: int, D: int, H: int, rng: np.random.Generator) -> tuple[Callable
         return (lambda: gated.gru_step(params, h, x)), (lambda: cell(xt, ht))
 
 
+def matmul_pair(n: int, rng: np.random.Generator) -> tuple[Callable, Callable]:
+    """One (n, n) @ (n, n) product in float64: numpy's BLAS against torch's, the floor under
+    every numpy-vs-torch ratio above it."""
+    A, B = rng.standard_normal((n, n)), rng.standard_normal((n, n))
+    At, Bt = torch.tensor(A), torch.tensor(B)
+    return (lambda: A @ B), (lambda: At @ Bt)
+
+
 def kernels(smoke: bool) -> list[dict]:
     """Each from-scratch kernel's time against torch's, with the book's goal for the ratio."""
     rng = np.random.default_rng(0)
@@ -152,6 +160,7 @@ def kernels(smoke: bool) -> list[dict]:
         ("im2col conv2d", 3.0, conv_pair(64 // s, 8, 16, 8, rng)),
         ("multi-head attention", 1.5, attention_pair(1 if smoke else 8, 64 // s, 64, 4)),
         ("GRU step (numpy)", 3.0, gru_pair(64 // s, 32, 128 // s, rng)),
+        ("matrix product 256x256 (the BLAS itself)", 1.5, matmul_pair(256 // s, rng)),
     ]
     repeats, number = (2, 2) if smoke else (7, 20)
     rows = []
@@ -200,8 +209,8 @@ def catalog_demos() -> tuple:
 
 
 def toc_notebooks() -> list[Path]:
-    """The book's notebooks in reading order (from _toc.yml)."""
-    return [ROOT / path for path in performance.book_notebooks(ROOT)]
+    """The book's notebooks in reading order (from _toc.yml), but the performance page."""
+    return [ROOT / path for path in performance.timed_notebooks(ROOT)]
 
 
 def run_notebook(path: Path) -> float:

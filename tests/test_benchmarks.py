@@ -26,7 +26,7 @@ def bench():
 def test_the_smoke_run_reports_every_section(bench, capsys) -> None:
     results = bench.main(["--smoke"])
     assert results["smoke"] and results["threads"] == 1
-    assert len(results["kernels"]) == 5
+    assert len(results["kernels"]) == 6
     for row in results["kernels"]:
         assert row["ours_s"] > 0 and row["torch_s"] > 0 and row["goal"] >= 1
         assert row["ratio"] == row["ours_s"] / row["torch_s"]

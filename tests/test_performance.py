@@ -83,3 +83,5 @@ def test_book_notebooks_follow_the_toc(tmp_path: Path) -> None:
     assert performance.book_notebooks(tmp_path) == ["a/intro.ipynb", "a/two.ipynb", "a/one.ipynb"]
     real = performance.book_notebooks()
     assert real[0] == "chapters/00_preface/preface.ipynb" and len(real) > 30
+    assert performance.timed_notebooks() == [p for p in real if p != performance.REPORT_PAGE]
+    assert performance.REPORT_PAGE in real

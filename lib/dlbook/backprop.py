@@ -73,7 +73,10 @@ def mlp_backward(
         z_bar = h_bar if last else activation_vjp(zs[l - 1], h_bar, activation)  # (B, n_l)
         # z_l = h_{l-1} A_l^T + b_l: the matmul VJP gives h_bar_{l-1} = z_bar A_l, (B, n_{l-1}),
         # and (A_l^T)_bar = h_{l-1}^T z_bar, (n_{l-1}, n_l), summed over the batch
-        h_bar, At_bar = matmul_vjp(hs[l - 1], A.T, z_bar)
+        if l > 1:
+            h_bar, At_bar = matmul_vjp(hs[l - 1], A.T, z_bar)
+        else:  # the input X needs no gradient: skip its matmul (as torch does)
+            At_bar = hs[0].T @ z_bar
         grads.append((At_bar.T, z_bar.sum(axis=0)))  # b_bar: the addition VJP, summed
     return grads[::-1]
 

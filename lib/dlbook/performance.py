@@ -19,6 +19,7 @@ from dlbook.plotting import BLUE, ORANGE_RED
 
 ROOT = Path(__file__).resolve().parents[2]  # lib/dlbook/performance.py -> the repository
 RESULTS = ROOT / "benchmarks" / "results.json"
+REPORT_PAGE = "chapters/appendix_instructors/performance.ipynb"  # reads results, not timed
 Results = dict[str, object]
 
 
@@ -31,6 +32,14 @@ def book_notebooks(root: Path | None = None) -> list[str]:
     toc = (root / "_toc.yml").read_text(encoding="utf-8")
     files = re.findall(r"(?:root|file):\s*(\S+)", toc)  # the root page is the preface
     return [f"{f}.ipynb" for f in files if (root / f"{f}.ipynb").exists()]
+
+
+def timed_notebooks(root: Path | None = None) -> list[str]:
+    """Every notebook of the book but the performance page itself, which only reads the results.
+
+    Shapes: none -> N - 1 paths. Appendix (performance).
+    """
+    return [path for path in book_notebooks(root) if path != REPORT_PAGE]
 
 
 def load_results(path: Path | None = None) -> Results:
