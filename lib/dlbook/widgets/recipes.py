@@ -87,9 +87,9 @@ def random_lines(rng: np.random.Generator) -> Inputs:
     return {"A": rng.standard_normal((12, 2)), "b": rng.standard_normal(12)}
 
 
-def eos_runs(rng: np.random.Generator, steps: int = 600) -> Inputs:
+def eos_runs(rng: np.random.Generator, steps: int = 400) -> Inputs:
     """GD on 300 digits with a 64-64-64-10 tanh MLP at three learning rates (chapter 4's runs;
-    larger rates than the chapter's, so that all three reach the edge within 600 steps).
+    larger rates than the chapter's, so that all three reach the edge within 400 steps).
 
     Shapes: -> runs: {lr: (losses (steps,), at (S,), sharpness (S,))}. Chapter 4.
     """
@@ -100,8 +100,8 @@ def eos_runs(rng: np.random.Generator, steps: int = 600) -> Inputs:
     g = _generator(rng)
     layers = [nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, 10)]
     net = reset_linear_(nn.Sequential(*layers), g)
-    runs = {lr: eos_run(X, Y, copy.deepcopy(net), lr, steps, g) for lr in (0.6, 0.5, 0.4)}
-    return {"runs": runs}
+    run = {lr: eos_run(X, Y, copy.deepcopy(net), lr, steps, g, every=40) for lr in (0.7, 0.6, 0.5)}
+    return {"runs": run}
 
 
 def small_graph(rng: np.random.Generator) -> Inputs:
@@ -161,7 +161,9 @@ def dropout_moons(rng: np.random.Generator) -> Inputs:
     """
     X, y = make_moons(160, noise=0.35, random_state=int(rng.integers(2**31)))
     train, test = (X[:80].astype(np.float32), y[:80]), (X[80:].astype(np.float32), y[80:])
-    models = dropout_models(train, [0.0, 0.2, 0.4, 0.6, 0.8], seed=int(rng.integers(2**31)))
+    models = dropout_models(
+        train, [0.0, 0.2, 0.4, 0.6, 0.8], epochs=150, seed=int(rng.integers(2**31))
+    )
     return {"models": models, "train": train, "test": test}
 
 
@@ -173,7 +175,7 @@ def one_pixel(rng: np.random.Generator) -> Inputs:
     return {"X": data.digits()[0][:, 20:21], "rng": rng}
 
 
-def char_lstm(rng: np.random.Generator, steps: int = 150) -> Inputs:
+def char_lstm(rng: np.random.Generator, steps: int = 80) -> Inputs:
     """A character LSTM trained briefly on the book's text: next-character logits after a
     prompt, samples at seven temperatures and the gate trace of one sentence (chapter 9).
 
@@ -187,7 +189,7 @@ def char_lstm(rng: np.random.Generator, steps: int = 150) -> Inputs:
         logits = model(torch.as_tensor(prompt)[None])[0][0, -1].double().numpy()
     taus = [0.2, 0.4, 0.6, 0.8, 1.0, 1.3, 1.6]
     samples = {tau: tok.decode(charlm.sample(model, prompt, 160, tau, rng)) for tau in taus}
-    sentence = "the gate keeps the cell."
+    sentence = "the gate keeps."
     with torch.no_grad():
         emb = model.embedding(torch.as_tensor(tok.encode(sentence))[None]).double().numpy()
     trace = gated.lstm_trace(rnn.from_module(model.lstm), emb)  # (1, T, H) each
@@ -195,7 +197,7 @@ def char_lstm(rng: np.random.Generator, steps: int = 150) -> Inputs:
             "trace": {k: v[0] for k, v in trace.items()}, "text": sentence}  # fmt: skip
 
 
-def tiny_gpt(rng: np.random.Generator, steps: int = 150) -> Inputs:
+def tiny_gpt(rng: np.random.Generator, steps: int = 80) -> Inputs:
     """A two-layer, four-head character transformer trained briefly on the book's text: its
     attention maps on one sentence and its next-character log-probabilities (chapter 10).
 
@@ -205,14 +207,14 @@ def tiny_gpt(rng: np.random.Generator, steps: int = 150) -> Inputs:
     config = transformer.GPTConfig(V=len(tok), D=64, heads=4, layers=2, T_max=64, ffn_mult=2)
     model = transformer.TinyGPT(config, _generator(rng))
     charlm.train_lm(model, tok.encode(text.book_corpus()), rng, steps=steps, lr=3e-3)
-    sentence = "the heads look back."
+    sentence = "heads look back."
     maps = transformer.attention_maps(model, torch.as_tensor(tok.encode(sentence)))
     prompt = tok.encode("the gradient of the loss ")
     logits = decoding.next_logprobs(model)(prompt[None])[0]
     return {"maps": maps.numpy(), "text": sentence, "logits": logits, "vocab": tok.vocab}
 
 
-def digit_vae(rng: np.random.Generator, steps: int = 1000) -> Inputs:
+def digit_vae(rng: np.random.Generator, steps: int = 600) -> Inputs:
     """A VAE with a two-dimensional latent trained on the digits (chapter 11's model).
 
     Shapes: decoder: (N, 2) -> (N, 64). Chapter 11.
@@ -223,7 +225,7 @@ def digit_vae(rng: np.random.Generator, steps: int = 1000) -> Inputs:
     return {"decoder": model.decoder}
 
 
-def ring_diffusion(rng: np.random.Generator, steps: int = 1000) -> Inputs:
+def ring_diffusion(rng: np.random.Generator, steps: int = 1500) -> Inputs:
     """A DDPM on the ring of eight Gaussians: forward chains of held-out points and the
     reverse chains of 1000 samples, T = 100 (chapter 11).
 
