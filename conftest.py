@@ -5,6 +5,7 @@ one thread each (two per process on a busy two-core machine ran 10-100x slower)
 and no network (dlbook.setup enforces it in notebooks).
 """
 
+import json
 import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -27,11 +28,15 @@ def pytest_runtest_logreport(report):  # noqa: ANN001, ANN201 (pytest hook)
 def pytest_terminal_summary(terminalreporter):  # noqa: ANN001, ANN201 (pytest hook)
     if not _notebook_seconds:
         return
+    if os.environ.get("DLBOOK_NOTEBOOK_TIMES"):  # benchmarks/bench.py reads them from here
+        with open(os.environ["DLBOOK_NOTEBOOK_TIMES"], "w") as out:
+            json.dump(_notebook_seconds, out, indent=1)
     terminalreporter.section("notebook run times (budget: 60 s each)")
     for path, seconds in sorted(_notebook_seconds.items(), key=lambda kv: -kv[1]):
         flag = "   OVER BUDGET" if seconds > BUDGET_S else ""
         terminalreporter.write_line(f"{seconds:6.1f} s  {path}{flag}")
     terminalreporter.write_line(f"{sum(_notebook_seconds.values()):6.1f} s  in all")
+
 
 # ---- hypothesis: the same examples on every run, so that a red CI is reproducible ----
 try:

@@ -16,8 +16,11 @@ timing is the best of several repeats. Take timings on a quiet machine.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -178,14 +181,15 @@ def demos(smoke: bool) -> list[dict]:
     from dlbook.plotting import LayoutReuse
 
     chosen = [d for d in catalog_demos() if not smoke or d.key in SMOKE_DEMOS]
-    made: dict[object, tuple[dict, float]] = {}  # demos sharing a recipe share its inputs
+    made: dict[object, dict] = {}  # demos sharing a recipe share its inputs, as in the index
     rows = []
     for demo in tqdm(chosen, desc="demos"):
+        prepare_s = 0.0  # a demo sharing the recipe of one above reuses its inputs
         if demo.prepare not in made:
             start = time.perf_counter()
-            inputs = demo.prepare(np.random.default_rng(0))
-            made[demo.prepare] = inputs, time.perf_counter() - start
-        inputs, prepare_s = made[demo.prepare]
+            made[demo.prepare] = demo.prepare(np.random.default_rng(0))
+            prepare_s = time.perf_counter() - start
+        inputs = made[demo.prepare]
         start = time.perf_counter()
         demo.build(inputs)
         build_s = time.perf_counter() - start
@@ -213,27 +217,26 @@ def toc_notebooks() -> list[Path]:
     return [ROOT / path for path in performance.timed_notebooks(ROOT)]
 
 
-def run_notebook(path: Path) -> float:
-    """Seconds to execute a notebook top to bottom in a fresh kernel, as nbval does in CI."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})  # fmt: skip
-    start = time.perf_counter()
-    client.execute()
-    return time.perf_counter() - start
+def run_notebooks(paths: list[Path]) -> dict[str, float]:
+    """Seconds each notebook takes under pytest + nbval on one worker, exactly as CI runs it
+    (the repository's conftest.py records them), one after the other."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "times.json"
+        env = {**os.environ, "DLBOOK_NOTEBOOK_TIMES": str(out)}
+        command = [sys.executable, "-m", "pytest", "-n", "0", "-q", "-p", "no:cacheprovider"]
+        subprocess.run([*command, *(str(p.relative_to(ROOT)) for p in paths)],
+                       cwd=ROOT, env=env, check=True)  # fmt: skip
+        return json.loads(out.read_text())
 
 
 def notebooks(smoke: bool) -> dict:
     """Every notebook's run time against its budget, per chapter and for the whole book."""
     paths = [ROOT / "templates" / "chapter.ipynb"] if smoke else toc_notebooks()
+    seconds = run_notebooks(paths)
     rows, chapters = [], {}
-    for path in tqdm(paths, desc="notebooks"):
-        folder = path.parent.name
-        rows.append({"path": str(path.relative_to(ROOT)), "seconds": run_notebook(path),
-                     "budget_s": NOTEBOOK_BUDGET_S})  # fmt: skip
+    for path in paths:
+        name, folder = str(path.relative_to(ROOT)), path.parent.name
+        rows.append({"path": name, "seconds": seconds[name], "budget_s": NOTEBOOK_BUDGET_S})
         budget = CHAPTER_BUDGETS_S.get(folder, NOTEBOOK_BUDGET_S)
         chapter = chapters.setdefault(
             folder, {"chapter": folder, "notebooks": 0, "seconds": 0.0, "budget_s": budget}

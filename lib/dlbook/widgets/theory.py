@@ -41,7 +41,8 @@ def draw_width(n: int, outputs: np.ndarray, angles: np.ndarray) -> Figure:
     K, _ = nngp_ntk(X[:1], X, 1, "relu")  # (1, A)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.3))
     grid = np.linspace(-4, 4, 200)
-    ax1.hist(outputs[:, 0], bins=np.linspace(-4, 4, 61), density=True, alpha=0.6)
+    density, edges = np.histogram(outputs[:, 0], bins=np.linspace(-4, 4, 61), density=True)
+    ax1.stairs(density, edges, fill=True, alpha=0.6)  # one artist, not 60 bars
     ax1.plot(grid, np.exp(-(grid**2) / (2 * K[0, 0])) / np.sqrt(2 * np.pi * K[0, 0]), "k")
     ax1.set(xlim=(-4, 4), ylim=(0, 1.2), xlabel="$f(x_0)$", title=f"width n = {n}")
     cov = outputs[:, :1].T @ outputs / len(outputs)  # (1, A)
