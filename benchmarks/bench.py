@@ -37,7 +37,7 @@ from tqdm.auto import tqdm  # noqa: E402
 
 from dlbook import attention, autodiff, backprop, conv, gated, nets, performance, rnn  # noqa: E402
 from dlbook.plotting import fig_to_png, set_style  # noqa: E402
-from dlbook.runtime import pin_threads  # noqa: E402
+from dlbook.runtime import keep_arrays_in_heap, pin_threads  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -274,6 +274,7 @@ def markdown(results: dict) -> str:
 def main(argv: list[str]) -> dict:
     """Run the benchmarks (all, or those named by --only); write the files unless --smoke."""
     pin_threads(1)
+    keep_arrays_in_heap()  # as dlbook.setup() does in every notebook
     set_style()  # the notebooks' style (constrained layout, fonts), as the demos run there
     smoke = "--smoke" in argv
     only = argv[argv.index("--only") + 1].split(",") if "--only" in argv else SECTIONS

@@ -213,3 +213,21 @@ def test_forbid_network_follows_the_environment(
     monkeypatch.setenv("DLBOOK_FORBID_NETWORK", value)
     assert forbid_network() is expected
     assert (socket.socket.connect is not runtime._REAL_CONNECT) is expected
+
+
+def test_keep_arrays_in_heap_applies_on_glibc_and_refuses_nonsense(monkeypatch) -> None:
+    import ctypes
+    import platform
+
+    from dlbook.runtime import keep_arrays_in_heap
+
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+        assert keep_arrays_in_heap() is True
+    with pytest.raises(ValueError, match="limit_bytes"):
+        keep_arrays_in_heap(-1)
+
+    def no_libc(*args, **kwargs):
+        raise OSError("no C library here")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_libc)
+    assert keep_arrays_in_heap() is False  # macOS, Windows: a no-op that says so

@@ -6,6 +6,8 @@ Every chapter's setup cell goes through these (via :func:`dlbook.setup`). Chapte
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import ipaddress
 import math
 import os
@@ -60,6 +62,29 @@ def pin_threads(threads: int = 1) -> None:
         raise ValueError(f"threads must be >= 1, got {threads}")
     torch.set_num_threads(threads)
     threadpool_limits(limits=threads)
+
+
+def keep_arrays_in_heap(limit_bytes: int = 64 << 20) -> bool:
+    """glibc's mmap threshold := limit_bytes: arrays up to that size come from the heap.
+
+    Numpy allocates a new array for every operation. Above glibc's default threshold (128
+    KiB; one 256 x 256 float64 array is 512 KiB) each one is a fresh memory map whose pages
+    fault in on first touch and go back to the system when freed; that alone made the numpy
+    MLP of chapter 5 1.4x slower than torch, whose allocator keeps its buffers. With the
+    threshold raised, freed arrays are reused. Returns whether it applied (glibc only).
+    Shapes: none. Chapter 0.
+    """
+    if limit_bytes < 0:
+        raise ValueError(f"limit_bytes must be >= 0, got {limit_bytes}")
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl)
+        return False
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # from glibc's malloc.h
+    return bool(mallopt(M_MMAP_THRESHOLD, limit_bytes)) and bool(
+        mallopt(M_TRIM_THRESHOLD, 4 * limit_bytes)
+    )
 
 
 def check_finite(loss: float, step: int, limit: float = 1e12) -> float:
