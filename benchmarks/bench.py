@@ -66,30 +66,36 @@ def best_time(fn: Callable[[], object], repeats: int, number: int) -> float:
     return best
 
 
-def mlp_pair(B: int, widths: list[int], rng: np.random.Generator) -> tuple[Callable, Callable]:
-    """numpy forward + backward (chapter 5's backprop) and the same in torch, float64."""
+def mlp_problem(
+    B: int, widths: list[int], rng: np.random.Generator
+) -> tuple[list, np.ndarray, np.ndarray, Callable]:
+    """A random MLP, batch and labels, and torch's forward + backward on them (float64)."""
     params = nets.init_params(widths, rng)
     X, labels = rng.standard_normal((B, widths[0])), rng.integers(0, widths[-1], B)
     net = nets.to_torch(params).double()
     Xt, yt = torch.tensor(X), torch.tensor(labels)
-
-    def ours() -> object:
-        return backprop.mlp_gradients(params, X, labels)
 
     def theirs() -> object:
         net.zero_grad()
         F.cross_entropy(net(Xt), yt).backward()
         return None
 
+    return params, X, labels, theirs
+
+
+def mlp_pair(B: int, widths: list[int], rng: np.random.Generator) -> tuple[Callable, Callable]:
+    """numpy forward + backward (chapter 5's backprop) and the same in torch, float64."""
+    params, X, labels, theirs = mlp_problem(B, widths, rng)
+
+    def ours() -> object:
+        return backprop.mlp_gradients(params, X, labels)
+
     return ours, theirs
 
 
 def engine_pair(B: int, widths: list[int], rng: np.random.Generator) -> tuple[Callable, Callable]:
     """One training step (forward, backward) of the autodiff engine and of torch, float64."""
-    params = nets.init_params(widths, rng)
-    X, labels = rng.standard_normal((B, widths[0])), rng.integers(0, widths[-1], B)
-    net = nets.to_torch(params).double()
-    Xt, yt = torch.tensor(X), torch.tensor(labels)
+    params, X, labels, theirs = mlp_problem(B, widths, rng)
 
     def ours() -> object:
         h = autodiff.Tensor(X)
@@ -103,11 +109,6 @@ def engine_pair(B: int, widths: list[int], rng: np.random.Generator) -> tuple[Ca
         loss = autodiff.cross_entropy(h, labels)
         loss.backward()
         return loss
-
-    def theirs() -> object:
-        net.zero_grad()
-        F.cross_entropy(net(Xt), yt).backward()
-        return None
 
     return ours, theirs
 
