@@ -6,8 +6,24 @@ numpy and torch and each other; presentation modules (`plotting`, `widgets`, `ch
 """
 
 from dlbook.notebook import setup
-from dlbook.runtime import DivergenceError, device, seed_everything
+from dlbook.runtime import (
+    DivergenceError,
+    book_seed,
+    device,
+    numpy_rng,
+    seed_everything,
+    seed_offset,
+)
 
 __version__ = "0.1.0"
 
-__all__ = ["DivergenceError", "device", "seed_everything", "setup", "__version__"]
+__all__ = [
+    "DivergenceError",
+    "book_seed",
+    "device",
+    "numpy_rng",
+    "seed_everything",
+    "seed_offset",
+    "setup",
+    "__version__",
+]

@@ -13,6 +13,8 @@ import torch
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
+from dlbook.runtime import book_seed
+
 
 def xor(signed: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """The four XOR points: y = +1 where exactly one coordinate is 1.
@@ -112,14 +114,15 @@ def digits(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """scikit-learn's 8x8 digits (1797 images, shipped with the package), split and scaled.
 
-    Split is stratified with `random_state=seed`; standardisation uses training statistics
-    (pixels that are constant in training get scale 1).
+    Split is stratified with `random_state=book_seed(seed)` (DLBOOK_SEED_OFFSET shifts it);
+    standardisation uses training statistics (pixels that are constant in training get
+    scale 1).
     Shapes: -> X_train: (n_train, 64), X_test: (n_test, 64), y_train, y_test in {0..9}.
     Chapters 4, 7 and 12 use it.
     """
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
-        X.astype(np.float64), y, test_size=test_size, random_state=seed, stratify=y
+        X.astype(np.float64), y, test_size=test_size, random_state=book_seed(seed), stratify=y
     )
     if standardize:
         mean, std = X_train.mean(axis=0), X_train.std(axis=0)

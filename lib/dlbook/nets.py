@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from dlbook.runtime import check_finite
+from dlbook.runtime import book_seed, check_finite
 
 ACTIVATIONS: dict[str, type[nn.Module]] = {"relu": nn.ReLU, "tanh": nn.Tanh, "gelu": nn.GELU}
 
@@ -82,11 +82,11 @@ def param_count(model: nn.Module) -> int:
 
 
 def cpu_generator(seed: int) -> torch.Generator:
-    """A seeded torch.Generator on the CPU (for notebooks and test fixtures only).
+    """A torch.Generator on the CPU seeded with book_seed(seed) (notebooks and fixtures only).
 
-    Shapes: none. Chapter 0.
+    Shapes: none. Chapter 0. `DLBOOK_SEED_OFFSET` shifts the seed (runtime.book_seed).
     """
-    return torch.Generator().manual_seed(int(seed))
+    return torch.Generator().manual_seed(book_seed(seed))
 
 
 # ---- one parameter layout for numpy and torch: [(A_1, b_1), ..., (A_L, b_L)] ----

@@ -18,7 +18,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from dlbook.data import TeacherTask
-from dlbook.nets import reset_linear_
+from dlbook.nets import cpu_generator, reset_linear_
 from dlbook.runtime import DivergenceError, check_finite
 
 MODES = ("standard", "mup")
@@ -90,11 +90,11 @@ def lr_sweep(
     """
     if X.ndim != 2 or labels.shape != X.shape[:1]:
         raise ValueError(f"X {tuple(X.shape)} and labels {tuple(labels.shape)} do not match")
-    order = torch.randint(len(X), (steps, batch), generator=torch.Generator().manual_seed(seed))
+    order = torch.randint(len(X), (steps, batch), generator=cpu_generator(seed))
     k = int(labels.max()) + 1
     losses = []
     for lr in lrs:
-        model = WidthMLP(X.shape[1], n, k, mode, torch.Generator().manual_seed(seed), base)
+        model = WidthMLP(X.shape[1], n, k, mode, cpu_generator(seed), base)
         try:
             _train(model, lr, steps, lambda s: (X[order[s]], labels[order[s]]), F.cross_entropy)
         except DivergenceError:

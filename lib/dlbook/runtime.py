@@ -23,20 +23,67 @@ class DivergenceError(FloatingPointError):
     """A training loop produced a non-finite or exploding loss."""
 
 
+SEED_OFFSET_VARIABLE = "DLBOOK_SEED_OFFSET"
+
+
+def seed_offset() -> int:
+    """k = the environment's DLBOOK_SEED_OFFSET (0 when unset): which family of seeds the book uses.
+
+    Shapes: none. Chapter 0. Running the book with `DLBOOK_SEED_OFFSET=1` (or any k >= 0)
+    replaces every seed the book uses by another, so that each claim is checked on draws
+    its author never saw.
+    """
+    text = os.environ.get(SEED_OFFSET_VARIABLE, "").strip()
+    if not text:
+        return 0
+    try:
+        k = int(text)
+    except ValueError:
+        k = -1
+    if k < 0:
+        raise ValueError(f"{SEED_OFFSET_VARIABLE} must be a non-negative integer, got {text!r}")
+    return k
+
+
+def book_seed(seed: int) -> int:
+    """s' = s for k = 0, else a seed drawn from SeedSequence((s, k)): the seed actually used.
+
+    Shapes: scalar -> scalar. Chapter 0. Every seed in the book goes through this (through
+    `setup`, `seed_everything`, `numpy_rng` and `nets.cpu_generator`), so that
+    `DLBOOK_SEED_OFFSET=k` reaches every random draw. Distinct (s, k) give unrelated seeds:
+    seeds 0, 1, 2 at offset 1 share no draw with seeds 0, 1, 2 at offset 0.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    k = seed_offset()
+    if k == 0:
+        return int(seed)
+    return int(np.random.SeedSequence((int(seed), k)).generate_state(1, np.uint32)[0])
+
+
+def numpy_rng(seed: int) -> np.random.Generator:
+    """A numpy Generator for the book's seed `seed` (shifted by DLBOOK_SEED_OFFSET).
+
+    Shapes: none. Chapter 0. For notebooks, test fixtures and demos' fixed draws; library
+    functions take an `rng` argument instead.
+    """
+    return np.random.default_rng(book_seed(seed))
+
+
 def seed_everything(seed: int) -> np.random.Generator:
-    """Seed Python's `random`, numpy's global state and torch; return `np.random.default_rng(seed)`.
+    """Seed Python's `random`, numpy's global state and torch; return `numpy_rng(seed)`.
 
     Shapes: none (scalars only). Chapter 0.
 
     Library code never seeds: it takes an `rng` or `generator` argument. Only notebooks
-    and test fixtures call this.
+    and test fixtures call this. The seed goes through `book_seed`, so
+    `DLBOOK_SEED_OFFSET` shifts it.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    random.seed(int(seed))
-    np.random.seed(int(seed) % 2**32)  # noqa: NPY002 - seeding the legacy global is the point
-    torch.manual_seed(int(seed))
-    return np.random.default_rng(int(seed))
+    used = book_seed(seed)
+    random.seed(used)
+    np.random.seed(used % 2**32)  # noqa: NPY002 - seeding the legacy global is the point
+    torch.manual_seed(used)
+    return np.random.default_rng(used)
 
 
 def device() -> torch.device:

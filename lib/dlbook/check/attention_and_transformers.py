@@ -9,6 +9,7 @@ import torch
 from torch.nn import functional as F
 
 from dlbook.check import Verdict, close, report, unanswered
+from dlbook.nets import cpu_generator
 
 
 def score_variance(answer: object) -> Verdict:
@@ -51,7 +52,7 @@ def attention_function(attention: object) -> Verdict:
         return empty
     if not callable(attention):
         return report(False, name, f"pass a function, got {type(attention).__name__}")
-    g = torch.Generator().manual_seed(10)
+    g = cpu_generator(10)
     q, k, v = (torch.randn(5, 4, generator=g, dtype=torch.float64) for _ in range(3))
     mask = torch.tril(torch.ones(5, 5, dtype=torch.bool))
     fn: Callable[..., object] = attention

@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from dlbook import rmt, sde
+from dlbook.runtime import numpy_rng
 from dlbook.widgets import scrubber
 
 
@@ -22,7 +23,7 @@ def draw_mp(gamma: float, n: int = 1000, seed: int = 0) -> Figure:
     Shapes: scalars -> a figure. Appendix.
     """
     d = max(1, int(round(gamma * n)))
-    eig = rmt.wishart_eigenvalues(n, d, np.random.default_rng(seed))
+    eig = rmt.wishart_eigenvalues(n, d, numpy_rng(seed))
     a, b = rmt.mp_edges(d / n)
     x = np.linspace(max(a - 0.05, 0), b + 0.05, 400)
     fig, ax = plt.subplots(figsize=(5.5, 3.4))
@@ -44,7 +45,7 @@ def draw_langevin(T: float, chains: int = 400, steps: int = 1500, seed: int = 0)
 
     Shapes: scalars -> a figure. Appendix.
     """
-    rng = np.random.default_rng(seed)
+    rng = numpy_rng(seed)
     path = sde.langevin(sde.double_well_grad, T, -np.ones((chains, 1)), 0.005, steps, rng)
     x = np.linspace(-2, 2, 400)
     dens = np.exp(-sde.double_well(x) / T)

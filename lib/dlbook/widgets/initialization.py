@@ -19,13 +19,14 @@ from matplotlib.figure import Figure
 
 from dlbook.init import Propagation, signal_propagation
 from dlbook.plotting import plain_log_ticks
+from dlbook.runtime import numpy_rng
 from dlbook.widgets import live, scrubber
 
 WIDTH, BATCH, NETWORKS, SEED = 128, 8, 4, 0
 
 
 def _stats(depth: int, scale: float, activation: str) -> Propagation:
-    rng = np.random.default_rng(SEED)  # the same draw for the same settings
+    rng = numpy_rng(SEED)  # the same draw for the same settings
     return signal_propagation(depth, WIDTH, scale, activation, rng, BATCH, NETWORKS)
 
 

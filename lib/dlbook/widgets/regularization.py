@@ -20,6 +20,7 @@ from dlbook.capacity import polynomial_errors
 from dlbook.nets import cpu_generator, mlp
 from dlbook.plotting import decision_boundary, plain_log_ticks
 from dlbook.regularization import min_norm_least_squares, relu_features
+from dlbook.runtime import numpy_rng
 from dlbook.training import predict_logits, train_classifier
 from dlbook.widgets import scrubber
 
@@ -79,7 +80,7 @@ def draw_double_descent(
     test: ((T, d), (T,)), errors: (K,) for ps: (K,) -> a figure. Chapter 7.
     """
     (X, y), (X_test, y_test) = train, test
-    rng = np.random.default_rng(seed)
+    rng = numpy_rng(seed)
     Wt, b = rng.standard_normal((X.shape[1], p)), 0.5 * rng.standard_normal(p)
     pred = relu_features(X_test, Wt, b) @ min_norm_least_squares(relu_features(X, Wt, b), y)
     n = len(y)
