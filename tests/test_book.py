@@ -161,6 +161,33 @@ def test_reads_no_network_and_no_outside_file(path: Path) -> None:
         )
 
 
+# A seed that does not go through dlbook.book_seed escapes DLBOOK_SEED_OFFSET.
+RAW_SEED = re.compile(
+    r"default_rng\(\s*\d|manual_seed\(\s*\d|random_state\s*=\s*\d|np\.random\.seed\("
+)
+
+
+@pytest.mark.parametrize("path", ALL, ids=IDS)
+def test_every_seed_goes_through_book_seed(path: Path) -> None:
+    for i, cell in enumerate(load(path)["cells"]):
+        if cell["cell_type"] == "code":
+            src = source(cell)
+            assert not RAW_SEED.search(src) and "default_rng(seed)" not in src, (
+                f"{path.name} cell {i} seeds by hand; use cpu_generator(s), dlbook.numpy_rng(s)"
+                " or dlbook.book_seed(s), so that DLBOOK_SEED_OFFSET reaches the draw"
+            )
+
+
+def test_lib_seeds_only_through_book_seed() -> None:
+    for module in sorted((ROOT / "lib" / "dlbook").rglob("*.py")):
+        if module.name == "runtime.py":
+            continue
+        text = module.read_text()
+        hand = re.findall(r"default_rng\([^)]*\)|manual_seed\((?!book_seed)[^)]*\)", text)
+        hand += re.findall(r"random_state\s*=\s*(?:seed|\d)", text)
+        assert hand == [], f"{module.name} seeds by hand: {hand}; use runtime.book_seed"
+
+
 @pytest.mark.parametrize("path", ALL, ids=IDS)
 def test_cells_are_short(path: Path) -> None:
     for i, cell in enumerate(load(path)["cells"][1:], start=1):

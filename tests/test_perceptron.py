@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from dlbook.data import linearly_separable, noisy_xor, xor
 from dlbook.perceptron import (
     PerceptronRun,
+    best_line_accuracy,
     inseparability_certificate,
     novikoff_bound,
     train_perceptron,
@@ -197,3 +198,39 @@ def test_no_certificate_for_separable_data(seed: int) -> None:
         assert inseparability_certificate(X, y, lam) is False
     # negative weights never certify
     assert inseparability_certificate(X, y, -np.ones(12)) is False
+
+
+@settings(max_examples=12)
+@given(seed=st.integers(0, 10_000), n=st.integers(2, 8))
+def test_best_line_accuracy_equals_brute_force_over_all_labelings(seed: int, n: int) -> None:
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 2))
+    y = rng.choice([-1, 1], n)
+    # exact enumeration: every combinatorially distinct line is found next to a direction
+    # in which two points project equally; try those directions turned by +-1e-6 and
+    # every threshold between consecutive projections, in both orientations
+    best = max(np.mean(y == 1), np.mean(y == -1))
+    for i in range(n):
+        for j in range(i + 1, n):
+            base = np.arctan2(X[j, 1] - X[i, 1], X[j, 0] - X[i, 0]) + np.pi / 2
+            for theta in (base - 1e-6, base + 1e-6):
+                s = np.sort(X @ np.array([np.cos(theta), np.sin(theta)]))
+                for t in np.concatenate([[s[0] - 1], (s[1:] + s[:-1]) / 2, [s[-1] + 1]]):
+                    proj = X @ np.array([np.cos(theta), np.sin(theta)])
+                    for flip in (1, -1):
+                        best = max(best, np.mean(flip * np.sign(proj - t) == y))
+    assert best_line_accuracy(X, y, angles=6000) == pytest.approx(best)
+
+
+def test_best_line_accuracy_is_one_on_separable_data_and_three_quarters_on_xor() -> None:
+    rng = np.random.default_rng(0)
+    X, y, _ = linearly_separable(50, rng, margin=0.1, dim=2)
+    assert best_line_accuracy(X, y) == 1.0
+    assert best_line_accuracy(*xor()) == 0.75
+
+
+def test_best_line_accuracy_rejects_bad_input() -> None:
+    with pytest.raises(ValueError, match="2 columns"):
+        best_line_accuracy(np.zeros((4, 3)), np.ones(4))
+    with pytest.raises(ValueError, match="angles must be >= 1"):
+        best_line_accuracy(np.zeros((4, 2)), np.ones(4), angles=0)

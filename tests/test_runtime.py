@@ -14,11 +14,14 @@ import dlbook
 from dlbook import runtime
 from dlbook.runtime import (
     DivergenceError,
+    book_seed,
     check_finite,
     device,
     forbid_network,
+    numpy_rng,
     pin_threads,
     seed_everything,
+    seed_offset,
 )
 
 
@@ -59,6 +62,54 @@ def test_seed_everything_accepts_numpy_integers_and_large_seeds() -> None:
 def test_seed_everything_rejects_bad_seeds(seed: object) -> None:
     with pytest.raises(ValueError, match="non-negative integer"):
         seed_everything(seed)  # type: ignore[arg-type]
+
+
+def test_seed_offset_zero_leaves_every_seed_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DLBOOK_SEED_OFFSET", raising=False)
+    assert seed_offset() == 0 and [book_seed(s) for s in (0, 1, 99)] == [0, 1, 99]
+    monkeypatch.setenv("DLBOOK_SEED_OFFSET", "0")
+    assert book_seed(5) == 5
+    assert numpy_rng(5).random() == np.random.default_rng(5).random()
+
+
+def test_seed_offset_gives_new_unrelated_seeds(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = [book_seed(s) for s in range(20)]
+    seen = set(base)
+    for k in (1, 2, 7):
+        monkeypatch.setenv("DLBOOK_SEED_OFFSET", str(k))
+        assert seed_offset() == k
+        shifted = [book_seed(s) for s in range(20)]
+        assert shifted == [book_seed(s) for s in range(20)]  # deterministic
+        assert seen.isdisjoint(shifted), f"offset {k} reuses a seed of another offset"
+        seen.update(shifted)
+    assert len(seen) == 80
+
+
+def test_seed_offset_reaches_every_seeding_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dlbook.data import digits
+    from dlbook.nets import cpu_generator
+
+    def all_draws() -> tuple[float, float, float, np.ndarray]:
+        return (
+            seed_everything(3).random(),
+            numpy_rng(3).random(),
+            torch.rand(1, generator=cpu_generator(3)).item(),
+            digits(seed=3)[2][:20],
+        )
+
+    before = all_draws()
+    monkeypatch.setenv("DLBOOK_SEED_OFFSET", "1")
+    after = all_draws()
+    for a, b in zip(before[:3], after[:3], strict=True):
+        assert a != b
+    assert not np.array_equal(before[3], after[3])  # another train/test split
+
+
+@pytest.mark.parametrize("text", ["-1", "one", "1.5"])
+def test_seed_offset_rejects_bad_values(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setenv("DLBOOK_SEED_OFFSET", text)
+    with pytest.raises(ValueError, match="DLBOOK_SEED_OFFSET must be a non-negative integer"):
+        book_seed(0)
 
 
 def test_package_exports() -> None:

@@ -15,6 +15,7 @@ from dlbook.runtime import DivergenceError
 from dlbook.scaling import (
     PowerLawFit,
     compute_proxy,
+    counted_flops,
     fit_power_law,
     train_student,
     training_flops,
@@ -52,6 +53,36 @@ def test_training_flops_is_six_n_d() -> None:
         training_flops(0, 10)
     with pytest.raises(ValueError, match="must be positive"):
         training_flops(10, -1)
+
+
+@settings(max_examples=15)
+@given(
+    widths=st.lists(st.integers(1, 40), min_size=2, max_size=5),
+    batch=st.integers(1, 16),
+)
+def test_counted_flops_are_two_per_multiply_add(widths: list[int], batch: int) -> None:
+    net = mlp(widths, generator=torch.Generator().manual_seed(0))
+    weights = sum(a * b for a, b in zip(widths[:-1], widths[1:], strict=True))
+    first = widths[0] * widths[1]
+    fwd, total = counted_flops(net, torch.randn(batch, widths[0]))
+    assert fwd == 2 * batch * weights  # one multiply-add per weight per example
+    # backward: weight gradients (2 B per weight) + input gradients of all but the 1st layer
+    assert total - fwd == 2 * batch * weights + 2 * batch * (weights - first)
+
+
+def test_counted_flops_approach_six_n_d_for_wide_layers() -> None:
+    net = mlp([4, 512, 512, 1], generator=torch.Generator().manual_seed(0))
+    n = mlp_param_count([4, 512, 512, 1])
+    fwd, total = counted_flops(net, torch.randn(8, 4))
+    assert abs(fwd / (2 * n * 8) - 1) < 0.01 and abs(total / (6 * n * 8) - 1) < 0.01
+
+
+def test_counted_flops_rejects_bad_input() -> None:
+    net = mlp([2, 3, 1], generator=torch.Generator().manual_seed(0))
+    with pytest.raises(ValueError, match=r"X must be a non-empty \(B, D\) tensor"):
+        counted_flops(net, torch.zeros(3))
+    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
+        counted_flops(lambda x: x, torch.zeros(3, 2))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("a", "alpha"), [(3.0, 0.5), (0.2, 1.3), (40.0, 0.07)])

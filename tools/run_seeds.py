@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, DeadKernelError
 
 
 def run(path: Path, offset: int, timeout: int) -> bool:
@@ -46,7 +46,7 @@ def run(path: Path, offset: int, timeout: int) -> bool:
                 texts.extend(line + "\n" for line in out["traceback"][-3:])
         if texts:
             print(f"--- [{path.name} offset {offset}] code cell {code_index}")
-            print("".join(texts).rstrip())
+            print("".join(texts).rstrip(), flush=True)
     return ok
 
 
@@ -65,8 +65,8 @@ def main(argv: list[str]) -> int:
             try:
                 if not run(path, k, args.timeout):
                     failed.append((str(path), k))
-            except CellExecutionError as error:  # pragma: no cover - allow_errors=True
-                print(error)
+            except (CellExecutionError, DeadKernelError) as error:
+                print(f"!! [{path.name} offset {k}] {type(error).__name__}: {error}", flush=True)
                 failed.append((str(path), k))
     print(json.dumps({"failed": failed}))
     return 1 if failed else 0

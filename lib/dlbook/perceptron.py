@@ -97,3 +97,26 @@ def inseparability_certificate(X: np.ndarray, y: np.ndarray, lam: np.ndarray) ->
     Xt = np.column_stack([X, np.ones(len(X))])
     combo = (lam * y) @ Xt  # (B,) @ (B, D+1) -> (D+1,)
     return bool(np.all(lam >= 0) and lam.sum() > 0 and np.allclose(combo, 0.0))
+
+
+def best_line_accuracy(X: np.ndarray, y: np.ndarray, angles: int = 720) -> float:
+    """max over lines of mean[sign(u^T x - t) = y]: the best any linear classifier does in 2-D.
+
+    Searches `angles` directions u and, for each, every threshold t between two sorted
+    projections (both orientations), so it is exact up to the angular grid. Shapes: X:
+    (n, 2), y: (n,) in {-1, +1} -> scalar. Chapter 1.
+    """
+    X, y = _check_xy(X, y)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 columns (points in the plane), got {X.shape}")
+    if angles < 1:
+        raise ValueError(f"angles must be >= 1, got {angles}")
+    best = 0.0
+    for theta in np.linspace(0.0, np.pi, angles, endpoint=False):
+        ys = y[np.argsort(X @ np.array([np.cos(theta), np.sin(theta)]))]
+        # cut i: predict -1 below it, +1 from it on (negatives before + positives after)
+        neg_before = np.concatenate([[0], np.cumsum(ys == -1)])
+        pos_after = np.concatenate([np.cumsum((ys == 1)[::-1])[::-1], [0]])
+        correct = (neg_before + pos_after) / len(y)  # (n + 1,) cuts
+        best = max(best, correct.max(), (1.0 - correct).max())
+    return float(best)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
 
 from dlbook.data import TeacherTask
 from dlbook.nets import mlp, mlp_param_count
@@ -35,6 +37,29 @@ def training_flops(n_params: float, tokens: float) -> float:
     Shapes: scalars -> scalar. Chapter 1.
     """
     return 6.0 * compute_proxy(n_params, tokens, 1)
+
+
+def counted_flops(model: nn.Module, X: torch.Tensor) -> tuple[int, int]:
+    """(C_forward, C_forward + C_backward): the FLOPs torch executes for one training step.
+
+    Counted by torch's FlopCounterMode (2 per multiply-add of every matrix product), for
+    the loss mean(f(X)^2) and its backward pass; the input X takes no gradient, so the
+    first layer's input gradient is skipped, as in training. Checks the 2ND / 6ND rule.
+    Shapes: X: (B, D) -> two scalars. Chapter 1.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if not isinstance(X, torch.Tensor) or X.ndim != 2 or len(X) == 0:
+        shape = tuple(X.shape) if isinstance(X, torch.Tensor) else type(X).__name__
+        raise ValueError(f"X must be a non-empty (B, D) tensor, got {shape}")
+    model.zero_grad(set_to_none=True)
+    with FlopCounterMode(display=False) as forward:
+        out = model(X)
+    with FlopCounterMode(display=False) as backward:
+        out.pow(2).mean().backward()
+    model.zero_grad(set_to_none=True)
+    fwd = int(forward.get_total_flops())
+    return fwd, fwd + int(backward.get_total_flops())
 
 
 @dataclass(frozen=True)
