@@ -255,3 +255,17 @@ def test_width_sweep_tiny_run_is_deterministic(task: TeacherTask) -> None:
     np.testing.assert_array_equal(N, N2)
     np.testing.assert_array_equal(L, L2)
     assert not np.array_equal(L, sweep(1)[1])
+
+
+def test_width_sweep_restarts_keep_the_best_student(task: TeacherTask) -> None:
+    g = torch.Generator().manual_seed(3)
+    _, L = width_sweep([2, 3], task, g, n_test=128, restarts=3, steps=10, batch=16)
+    g = torch.Generator().manual_seed(3)
+    X_test, y_test = task.sample(128, g)
+    by_hand = [
+        min(train_student(w, task, X_test, y_test, g, steps=10, batch=16) for _ in range(3))
+        for w in (2, 3)
+    ]
+    np.testing.assert_allclose(L, by_hand, rtol=0, atol=0)
+    with pytest.raises(ValueError, match="restarts must be >= 1"):
+        width_sweep([2], task, g, restarts=0)

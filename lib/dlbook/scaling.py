@@ -147,12 +147,17 @@ def width_sweep(
     generator: torch.Generator,
     n_test: int = 4096,
     progress: bool = False,
+    restarts: int = 1,
     **train_kwargs: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Test loss of a trained student for each width, with its parameter count N.
+    """L(N) = min over `restarts` trained students of each width of the test loss, with N.
 
-    Shapes: widths: (W,) -> N: (W,), L: (W,). Chapter 1.
+    A small ReLU student sometimes lands in a poor minimum (dead units); the best of a few
+    restarts measures what its size can represent. Shapes: widths: (W,) -> N: (W,),
+    L: (W,). Chapter 1.
     """
+    if restarts < 1:
+        raise ValueError(f"restarts must be >= 1, got {restarts}")
     X_test, y_test = task.sample(n_test, generator)
     iterator = widths
     if progress:
@@ -162,5 +167,9 @@ def width_sweep(
     N, L = [], []
     for width in iterator:
         N.append(mlp_param_count([task.dim, width, width, 1]))
-        L.append(train_student(width, task, X_test, y_test, generator, **train_kwargs))
+        runs = [
+            train_student(width, task, X_test, y_test, generator, **train_kwargs)
+            for _ in range(restarts)
+        ]
+        L.append(min(runs))
     return np.asarray(N, dtype=float), np.asarray(L)

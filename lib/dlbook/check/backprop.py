@@ -50,7 +50,10 @@ def _grade(name: str, hint: str, answer: object, checks: list[Check]) -> Verdict
             return report(
                 False, name, f"your gradient has shape {got.shape}; the input has shape {x.shape}"
             )
-        if not gradcheck(f, got, x).passed:
+        # floor 1e-3: entries below it are compared in absolute terms (1e-8), where central
+        # differences of an O(10) loss carry ~1e-9 of rounding noise; a relative test there
+        # rejected correct answers on some draws
+        if not gradcheck(f, got, x, floor=1e-3).passed:
             return report(False, name, hint)
     return report(True, name)
 
