@@ -15,6 +15,7 @@ from dlbook.runtime import DivergenceError
 from dlbook.scaling import (
     PowerLawFit,
     compute_proxy,
+    count_flops,
     counted_flops,
     fit_power_law,
     train_student,
@@ -75,6 +76,15 @@ def test_counted_flops_approach_six_n_d_for_wide_layers() -> None:
     n = mlp_param_count([4, 512, 512, 1])
     fwd, total = counted_flops(net, torch.randn(8, 4))
     assert abs(fwd / (2 * n * 8) - 1) < 0.01 and abs(total / (6 * n * 8) - 1) < 0.01
+
+
+def test_count_flops_counts_matrix_products_of_any_function() -> None:
+    A, B = torch.randn(3, 4), torch.randn(4, 5)
+    assert count_flops(lambda: A @ B) == 2 * 3 * 4 * 5
+    assert count_flops(lambda: (A @ B, A @ B)) == 2 * 2 * 3 * 4 * 5
+    assert count_flops(lambda: A + 1) == 0  # elementwise work is not counted
+    with pytest.raises(TypeError, match="fn must be a function"):
+        count_flops(3)  # type: ignore[arg-type]
 
 
 def test_counted_flops_rejects_bad_input() -> None:

@@ -6,7 +6,7 @@ Chapter 1 runs a toy scaling-law experiment; Chapter 12 returns to compute-optim
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +39,20 @@ def training_flops(n_params: float, tokens: float) -> float:
     return 6.0 * compute_proxy(n_params, tokens, 1)
 
 
+def count_flops(fn: Callable[[], object]) -> int:
+    """C = the floating-point operations torch executes in fn() (2 per multiply-add).
+
+    Counted by torch's FlopCounterMode, which sees matrix products (mm, bmm, addmm,
+    convolutions), not matrix-vector products or elementwise operations; the same on every
+    machine. Shapes: none -> scalar. Chapters 1 and 5.
+    """
+    if not callable(fn):
+        raise TypeError(f"fn must be a function of no arguments, got {type(fn).__name__}")
+    with FlopCounterMode(display=False) as counter:
+        fn()
+    return int(counter.get_total_flops())
+
+
 def counted_flops(model: nn.Module, X: torch.Tensor) -> tuple[int, int]:
     """(C_forward, C_forward + C_backward): the FLOPs torch executes for one training step.
 
@@ -53,13 +67,11 @@ def counted_flops(model: nn.Module, X: torch.Tensor) -> tuple[int, int]:
         shape = tuple(X.shape) if isinstance(X, torch.Tensor) else type(X).__name__
         raise ValueError(f"X must be a non-empty (B, D) tensor, got {shape}")
     model.zero_grad(set_to_none=True)
-    with FlopCounterMode(display=False) as forward:
-        out = model(X)
-    with FlopCounterMode(display=False) as backward:
-        out.pow(2).mean().backward()
+    out: list[torch.Tensor] = []
+    fwd = count_flops(lambda: out.append(model(X)))
+    bwd = count_flops(lambda: out[0].pow(2).mean().backward())
     model.zero_grad(set_to_none=True)
-    fwd = int(forward.get_total_flops())
-    return fwd, fwd + int(backward.get_total_flops())
+    return fwd, fwd + bwd
 
 
 @dataclass(frozen=True)
