@@ -9,7 +9,14 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dlbook.data import TeacherTask, digits, linearly_separable, noisy_xor, xor
+from dlbook.data import (
+    TeacherTask,
+    digits,
+    linearly_separable,
+    noisy_xor,
+    sine_quadratic,
+    xor,
+)
 
 FAST = settings(max_examples=25, deadline=None, database=None)
 
@@ -170,3 +177,41 @@ def test_teacher_accepts_float64_inputs(generator: torch.Generator) -> None:
     task = TeacherTask.random(generator, dim=3, hidden=5)
     X = torch.randn(6, 3, generator=generator)
     assert torch.allclose(task.target(X.double()), task.target(X))
+
+
+@FAST
+@given(m=st.integers(1, 40), d=st.integers(2, 9), seed=st.integers(0, 2**32 - 1))
+def test_sine_quadratic_is_its_formula(m: int, d: int, seed: int) -> None:
+    X, y = sine_quadratic(m, np.random.default_rng(seed), d=d, noise=0.0)
+    assert X.shape == (m, d) and y.shape == (m,)
+    z = np.sqrt(d) * X
+    np.testing.assert_allclose(y, np.sin(z[:, 0]) + z[:, 1] ** 2 / 2, rtol=1e-12)
+    X2, y2 = sine_quadratic(m, np.random.default_rng(seed), d=d, noise=0.0)
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+
+
+def test_sine_quadratic_moments() -> None:
+    # z ~ N(0, I): E||x||^2 = 1, E y = E z_2^2 / 2 = 1/2, and the noise adds noise^2 to Var y
+    X, y = sine_quadratic(200_000, np.random.default_rng(0), d=5, noise=0.0)
+    _, y_noisy = sine_quadratic(200_000, np.random.default_rng(0), d=5, noise=0.3)
+    assert abs(np.mean(np.sum(X**2, axis=1)) - 1) < 0.01
+    assert abs(y.mean() - 0.5) < 0.01
+    # Var(sin z) = (1 - e^-2) / 2, Var(z^2 / 2) = 1/2, independent
+    assert abs(y.var() - ((1 - np.exp(-2)) / 2 + 0.5)) < 0.02
+    assert abs(np.var(y_noisy - y) - 0.09) < 0.002
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"m": 0}, "m"),
+        ({"m": 2.5}, "m"),
+        ({"m": 3, "d": 1}, "d"),
+        ({"m": 3, "noise": -1.0}, "noise"),
+        ({"m": 3, "noise": float("nan")}, "noise"),
+    ],
+)
+def test_sine_quadratic_rejects_bad_input(kwargs: dict, name: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        sine_quadratic(rng=np.random.default_rng(0), **kwargs)

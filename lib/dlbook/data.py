@@ -63,6 +63,26 @@ def linearly_separable(
     return X, np.where(X @ w_star > 0, 1, -1), w_star
 
 
+def sine_quadratic(
+    m: int, rng: np.random.Generator, d: int = 5, noise: float = 0.3
+) -> tuple[np.ndarray, np.ndarray]:
+    """y = sin(z_1) + z_2^2 / 2 + noise * eps, z ~ N(0, I_d), x = z / sqrt(d), eps ~ N(0, 1).
+
+    The regression teacher of the double-descent and ensemble experiments: the inputs have
+    E||x||^2 = 1 and the target uses two of the d directions.
+    Shapes: -> X: (m, d), y: (m,). Chapter 7.
+    """
+    if isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 1:
+        raise ValueError(f"m (the number of points) must be a positive int, got {m!r}")
+    if isinstance(d, bool) or not isinstance(d, int | np.integer) or d < 2:
+        raise ValueError(f"d (the input dimension) must be an int >= 2, got {d!r}")
+    if not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise (the label noise's sd) must be finite and >= 0, got {noise!r}")
+    z = rng.standard_normal((m, d))
+    y = np.sin(z[:, 0]) + 0.5 * z[:, 1] ** 2
+    return z / np.sqrt(d), y + noise * rng.standard_normal(m)
+
+
 @dataclass(frozen=True)
 class TeacherTask:
     """A fixed random tanh network g(x) = w_2^T tanh(W_1 tanh(W_0 x)) that students learn.
