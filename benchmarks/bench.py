@@ -1,12 +1,13 @@
 """The book's benchmarks: from-scratch code against PyTorch, every demo's start and redraw
 time, every notebook's run time against its budget, and the built site's weight.
 
-    python benchmarks/bench.py            # everything: writes benchmarks/results.json and .md
+    python benchmarks/bench.py            # everything: writes the results (.json, .md)
     python benchmarks/bench.py --only kernels,demos   # some sections (notebooks, site too)
     python benchmarks/bench.py --smoke    # tiny sizes, nothing written (the tests run this)
 
 The site section reads `_build/html` (build the book first; `--html DIR` reads another
-build). The book's appendix page "Performance" renders results.json when it is built.
+build). The results go to lib/dlbook/resources/benchmarks.json (shipped with the package) and
+benchmarks/results.md; the book's appendix page "Performance" renders the JSON when it is built.
 
 Everything runs on one thread (as the notebooks do) and is reported as ratios where two
 implementations are compared: absolute times drift on a shared machine, ratios hold. Each
@@ -279,7 +280,7 @@ def main(argv: list[str]) -> dict:
     set_style()  # the notebooks' style (constrained layout, fonts), as the demos run there
     smoke = "--smoke" in argv
     only = argv[argv.index("--only") + 1].split(",") if "--only" in argv else SECTIONS
-    path = HERE / "results.json"
+    path = ROOT / "lib" / "dlbook" / performance.RESULTS
     results = json.loads(path.read_text()) if path.exists() and not smoke else {}
     results.update(threads=1, smoke=smoke)
     results.pop("widgets", None)  # the old name of "demos"

@@ -22,8 +22,8 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from tests.test_book import repository_url
 from tools.book_toc import toc_files
+from tools.stamp_release import repository_url
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"

@@ -11,37 +11,11 @@ import pytest
 import yaml
 
 from tools.book_toc import toc_files
+from tools.stamp_release import install_url, release_tag, repository_url, setup_cell_source
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
 TEMPLATE = ROOT / "templates" / "chapter.ipynb"
-
-
-def repository_url() -> str:
-    """The one place the repository's URL is stated: `_config.yml`."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    return config["repository"]["url"].rstrip("/")
-
-
-def setup_cell_source() -> str:
-    """The standard first code cell of every notebook (the template carries the same)."""
-    lines = [
-        "# Setup, the same in every chapter: on Colab, install the book's package;",
-        "# everywhere, pin threads, seed every generator and set the figure style.",
-        "import sys",
-        "",
-        'if "google.colab" in sys.modules:',
-        "    import subprocess",
-        "",
-        f'    repository = "{repository_url()}"',
-        '    pip = [sys.executable, "-m", "pip", "install", "-q"]',
-        '    subprocess.run([*pip, f"dlbook @ git+{repository}"], check=True)',
-        "",
-        "import dlbook",
-        "",
-        "rng = dlbook.setup(seed=0)",
-    ]
-    return "\n".join(lines)
 
 
 def notebooks() -> list[Path]:
@@ -210,9 +184,37 @@ def test_kernel_is_python3(path: Path) -> None:
     assert load(path)["metadata"]["kernelspec"]["name"] == "python3"
 
 
-def test_repository_url_is_set() -> None:
-    url = repository_url()
-    assert url.startswith("https://github.com/") and "executablebooks" not in url
+HOME = "https://github.com/dlbook-course/dlbook"  # the book's own repository (issue 22)
+
+
+def test_the_repository_is_ours_and_the_install_is_a_release() -> None:
+    """_config.yml names our repository; Colab installs the tag v<version>, not a branch."""
+    assert repository_url() == HOME
+    assert re.fullmatch(r"v\d+\.\d+\.\d+", release_tag())
+    assert install_url() == f"git+{HOME}@{release_tag()}"
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["repository"]["branch"] == release_tag()  # launch buttons open the release
+    assert config["html"]["use_repository_button"] and "launch_buttons" in config
+
+
+def test_no_file_names_another_home() -> None:
+    """Setup cells, template, README, CONTRIBUTING and _config.yml all agree with _config.yml."""
+    files = [*ALL, ROOT / "README.md", ROOT / "CONTRIBUTING.md", ROOT / "_config.yml"]
+    for path in files:
+        for url in re.findall(r"github\.com/[\w.-]+/[\w.-]+", path.read_text()):
+            assert url.removesuffix(".git") == HOME.removeprefix("https://"), (
+                f"{path.name} names {url}, not {HOME} (stated once in _config.yml)"
+            )
+    readme = (ROOT / "README.md").read_text()
+    assert f"{HOME}@{release_tag()}" in readme or install_url() in readme
+
+
+def test_setup_cell_installs_the_pinned_release_on_colab_only() -> None:
+    setup = setup_cell_source()
+    assert f'release = "{install_url()}"' in setup
+    assert setup.index('if "google.colab" in sys.modules:') < setup.index("pip")
+    assert "enable_custom_widget_manager()" in setup
+    assert setup.count("dlbook @ {release}") == 1 and "@main" not in setup
 
 
 # ---- the package's conventions (lib/dlbook) ----

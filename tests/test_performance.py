@@ -12,6 +12,8 @@ from matplotlib.colors import to_hex
 from dlbook import performance
 from dlbook.plotting import BLUE, ORANGE_RED
 
+REPO = Path(__file__).resolve().parents[1]
+
 RESULTS = {
     "kernels": [{"name": "numpy MLP", "ratio": 1.2, "goal": 1.5},
                 {"name": "engine", "ratio": 3.5, "goal": 3.0}],
@@ -70,6 +72,8 @@ def test_load_results_reads_the_file_or_says_how_to_make_it(tmp_path: Path) -> N
     assert performance.load_results(path) == RESULTS
     with pytest.raises(FileNotFoundError, match="benchmarks/bench.py"):
         performance.load_results(tmp_path / "missing.json")
+    shipped = performance.load_results()  # the copy inside the package
+    assert {"kernels", "demos", "notebooks"} <= set(shipped)
 
 
 def test_book_notebooks_follow_the_toc(tmp_path: Path) -> None:
@@ -81,7 +85,17 @@ def test_book_notebooks_follow_the_toc(tmp_path: Path) -> None:
     toc += "        - file: a/two\n        - file: a/one\n"
     (tmp_path / "_toc.yml").write_text(toc)
     assert performance.book_notebooks(tmp_path) == ["a/intro.ipynb", "a/two.ipynb", "a/one.ipynb"]
-    real = performance.book_notebooks()
+    real = performance.book_notebooks(REPO)
     assert real[0] == "chapters/00_preface/preface.ipynb" and len(real) > 30
-    assert performance.timed_notebooks() == [p for p in real if p != performance.REPORT_PAGE]
+    assert performance.timed_notebooks(REPO) == [p for p in real if p != performance.REPORT_PAGE]
     assert performance.REPORT_PAGE in real
+
+
+def test_shipped_results_cover_every_notebook_and_demo() -> None:
+    """Adding a notebook or a demo means rerunning benchmarks/bench.py."""
+    from dlbook.widgets import catalog
+
+    results = performance.load_results()
+    measured = [n["path"] for n in results["notebooks"]]
+    assert measured == performance.timed_notebooks(REPO), "rerun benchmarks/bench.py"
+    assert [d["key"] for d in results["demos"]] == [d.key for d in catalog.DEMOS]

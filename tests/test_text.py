@@ -3,6 +3,9 @@ batching, and the n-gram baselines against direct counts."""
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -12,12 +15,14 @@ from hypothesis import strategies as st
 from dlbook import text
 
 
-def test_book_corpus_reads_the_chapters_and_fails_clearly(tmp_path):
+def test_book_corpus_is_the_fixed_snapshot_shipped_in_the_package():
     corpus = text.book_corpus()
-    assert len(corpus) > 10_000 and "gradient" in corpus
+    assert len(corpus) == 317_839 and "gradient" in corpus
+    digest = hashlib.sha256(corpus.encode("utf-8")).hexdigest()
+    assert digest.startswith("3a0ef0545ab4755a")  # editing a chapter does not change it
     assert '"cell_type"' not in corpus  # markdown only, not the JSON around it
-    with pytest.raises(FileNotFoundError, match="from a clone of the repository"):
-        text.book_corpus(tmp_path)
+    shipped = Path(text.__file__).parent / "resources" / "corpus.txt"
+    assert shipped.read_text(encoding="utf-8") == corpus
 
 
 def test_tokenizer_round_trip_and_unknowns():

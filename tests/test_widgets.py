@@ -80,6 +80,18 @@ def test_scrubber_structure_and_browser_link() -> None:
     assert links_between(slider, "index", stack, "selected_index") == 1
 
 
+def test_scrubber_on_ipywidgets_7_swaps_frames_from_the_kernel(monkeypatch) -> None:
+    """Colab ships ipywidgets 7.7, which has no Stack: one Image shows the slider's frame."""
+    monkeypatch.delattr(W, "Stack")
+    values = [0.5, 1.5, 2.5]
+    slider, image = scrubber(small_figure, values, dpi=20).children
+    frames = render_frames(small_figure, values, dpi=20)
+    assert isinstance(image, W.Image) and image.value == frames[0]
+    for i in (2, 1, 0):
+        slider.index = i
+        assert image.value == frames[i]
+
+
 def test_scrubber_labels() -> None:
     box = scrubber(small_figure, [1, 2], labels=["one", "two"], dpi=20)
     assert [label for label, _ in box.children[0].options] == ["one", "two"]

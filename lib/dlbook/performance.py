@@ -1,15 +1,18 @@
-"""The book's performance figures as tables and a chart, read from `benchmarks/results.json`.
+"""The book's performance figures as tables and a chart, read from the measured results.
 
 `benchmarks/bench.py` measures (from-scratch code against torch, every demo's start and redraw
 time, every notebook's run time against its chapter's budget, the built site's weight) and
-writes the file; the appendix page "Performance" renders it with these functions when the book
-is built, so the published figures are the measured ones. A presentation module.
+writes them to `dlbook/resources/benchmarks.json`, shipped inside the package so that an
+installed `dlbook` (Colab, Binder) can read them too; the appendix page "Performance" renders
+them with these functions when the book is built, so the published figures are the measured
+ones. A presentation module.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from importlib import resources
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -17,24 +20,23 @@ from matplotlib.figure import Figure
 
 from dlbook.plotting import BLUE, ORANGE_RED
 
-ROOT = Path(__file__).resolve().parents[2]  # lib/dlbook/performance.py -> the repository
-RESULTS = ROOT / "benchmarks" / "results.json"
+RESULTS = "resources/benchmarks.json"  # inside the package: written by benchmarks/bench.py
 REPORT_PAGE = "chapters/appendix_instructors/performance.ipynb"  # reads results, not timed
 Results = dict[str, object]
 
 
-def book_notebooks(root: Path | None = None) -> list[str]:
+def book_notebooks(root: Path) -> list[str]:
     """The book's notebooks in reading order, as paths relative to the repository (_toc.yml).
 
     Shapes: none -> N paths. Appendix (performance).
     """
-    root = ROOT if root is None else Path(root)
+    root = Path(root)
     toc = (root / "_toc.yml").read_text(encoding="utf-8")
     files = re.findall(r"(?:root|file):\s*(\S+)", toc)  # the root page is the preface
     return [f"{f}.ipynb" for f in files if (root / f"{f}.ipynb").exists()]
 
 
-def timed_notebooks(root: Path | None = None) -> list[str]:
+def timed_notebooks(root: Path) -> list[str]:
     """Every notebook of the book but the performance page itself, which only reads the results.
 
     Shapes: none -> N - 1 paths. Appendix (performance).
@@ -43,8 +45,13 @@ def timed_notebooks(root: Path | None = None) -> list[str]:
 
 
 def load_results(path: Path | None = None) -> Results:
-    """results = the JSON written by benchmarks/bench.py. Shapes: none. Appendix (performance)."""
-    path = RESULTS if path is None else Path(path)
+    """results = the JSON written by benchmarks/bench.py (default: the copy the package ships).
+
+    Shapes: none. Appendix (performance).
+    """
+    if path is None:
+        return json.loads((resources.files("dlbook") / RESULTS).read_text(encoding="utf-8"))
+    path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run `python benchmarks/bench.py` first")
     return json.loads(path.read_text(encoding="utf-8"))

@@ -1,44 +1,29 @@
 """Text as integers: the book's own prose as a corpus, a character tokenizer, one-hot
 vectors, embeddings and batches of sequences.
 
-The corpus is read at run time from the repository this package sits in (the markdown
-cells of `chapters/**/*.ipynb` and the chapters' `index.md`), so it grows with the book and
-needs no download. Chapter 9.
+The corpus is a fixed snapshot of the book's prose (the markdown cells of the chapter
+notebooks and the chapters' `index.md`, taken on 2026-12-07), shipped inside the package as
+`dlbook/resources/corpus.txt`: it needs no download, works from an installed wheel, and does
+not change when a chapter's text is edited, so the language models' numbers stay put. Chapter 9.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
+from importlib import resources
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]  # lib/dlbook/text.py -> the repository root
 UNK = "~"  # the one symbol every rare character maps to
 
 
-def book_corpus(root: Path | None = None) -> str:
-    """corpus = the markdown of every chapter notebook and index.md, in file order.
+def book_corpus() -> str:
+    """corpus = the snapshot of the book's prose shipped in `dlbook/resources/corpus.txt`.
 
-    Shapes: none -> a string. Chapter 9.
+    Shapes: none -> a string (317,839 characters). Chapter 9.
     """
-    chapters = (ROOT if root is None else Path(root)) / "chapters"
-    files = sorted(chapters.glob("*/*.ipynb")) + sorted(chapters.glob("*/index.md"))
-    if not files:
-        raise FileNotFoundError(
-            f"no chapter files under {chapters}: the corpus is the book's own text, so "
-            "dlbook must run from a clone of the repository (not from a wheel)"
-        )
-    parts = []
-    for path in files:
-        if path.suffix == ".md":
-            parts.append(path.read_text(encoding="utf-8"))
-            continue
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        parts += ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
-    return "\n\n".join(parts)
+    return (resources.files("dlbook") / "resources" / "corpus.txt").read_text(encoding="utf-8")
 
 
 class CharTokenizer:

@@ -6,7 +6,8 @@ directly:
 * :func:`live` - an `interact`-style demo that redraws in a running kernel (Jupyter, Colab).
 * :func:`scrubber` - kernel-free: every frame is rendered when the notebook runs and held in
   an `ipywidgets.Stack` of `Image` widgets whose index is linked to the slider *in the
-  browser* (`jslink`), so dragging the slider works on the rendered website too.
+  browser* (`jslink`), so dragging the slider works on the rendered website too. With
+  ipywidgets 7 (Colab's), which has no `Stack`, the slider swaps the frames from the kernel.
 
 This package holds the pieces every demo uses; a chapter's own demos live in a module named
 after the chapter's folder (`dlbook.widgets.losses` for `chapters/02_losses`, say). A
@@ -63,8 +64,7 @@ def scrubber(
     labels = [str(v) for v in values] if labels is None else [str(s) for s in labels]
     if len(labels) != len(frames):
         raise ValueError(f"{len(frames)} frames but {len(labels)} labels")
-    images = [W.Image(value=png, format="png", layout=W.Layout(max_width="100%")) for png in frames]
-    stack = W.Stack(images, selected_index=0)
+    image_layout = W.Layout(max_width="100%")
     slider = W.SelectionSlider(
         options=list(zip(labels, range(len(labels)), strict=True)),
         value=0,
@@ -73,8 +73,14 @@ def scrubber(
         layout=W.Layout(width="min(100%, 560px)"),
         style={"description_width": "initial"},
     )
-    W.jslink((slider, "index"), (stack, "selected_index"))
-    box = W.VBox([slider, stack])
+    if hasattr(W, "Stack"):  # ipywidgets 8: the frames switch in the browser, kernel or not
+        images = [W.Image(value=png, format="png", layout=image_layout) for png in frames]
+        shown = W.Stack(images, selected_index=0)
+        W.jslink((slider, "index"), (shown, "selected_index"))
+    else:  # ipywidgets 7 (Colab): one Image whose bytes the kernel swaps as the slider moves
+        shown = W.Image(value=frames[0], format="png", layout=image_layout)
+        slider.observe(lambda change: setattr(shown, "value", frames[change["new"]]), "index")
+    box = W.VBox([slider, shown])
     box.add_class(SCRUBBER_CLASS)
     return box
 
