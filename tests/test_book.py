@@ -11,15 +11,20 @@ import pytest
 import yaml
 
 from tools.book_toc import toc_files
-from tools.stamp_release import install_url, release_tag, repository_url, setup_cell_source
+from tools.stamp_release import (
+    chapter_notebooks,
+    install_url,
+    release_tag,
+    repository_url,
+    setup_cell_source,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
 TEMPLATE = ROOT / "templates" / "chapter.ipynb"
 
 
-def notebooks() -> list[Path]:
-    return sorted(p for p in CHAPTERS.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+notebooks = chapter_notebooks  # every notebook under chapters/
 
 
 def load(path: Path) -> dict:

@@ -69,11 +69,10 @@ def setup_cell_source(root: Path = ROOT) -> str:
     return "\n".join(lines)
 
 
-def notebooks(root: Path = ROOT) -> list[Path]:
-    """Every chapter notebook and the template."""
+def chapter_notebooks(root: Path = ROOT) -> list[Path]:
+    """Every notebook under chapters/ (tests/test_book.py checks the same list)."""
     found = (p for p in (root / "chapters").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-    found = sorted(found)
-    return [*found, root / "templates" / "chapter.ipynb"]
+    return sorted(found)
 
 
 def stamp_notebook(path: Path, setup: str) -> bool:
@@ -101,7 +100,8 @@ def stamp_branch(root: Path = ROOT) -> bool:
 
 def main(root: Path = ROOT) -> list[str]:
     setup = setup_cell_source(root)
-    changed = [str(p.relative_to(root)) for p in notebooks(root) if stamp_notebook(p, setup)]
+    paths = [*chapter_notebooks(root), root / TEMPLATE.relative_to(ROOT)]
+    changed = [str(p.relative_to(root)) for p in paths if stamp_notebook(p, setup)]
     if stamp_branch(root):
         changed.append("_config.yml")
     return changed
